@@ -1,0 +1,47 @@
+"""Text normalisation helpers shared by the catalogue extractors and the classifier."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])")
+_DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+
+# Letters NFKC leaves alone: small capitals, negative circled/squared letters.
+_SMALL_CAPS = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡxʏᴢ"
+_EXTRA = {ord(c): chr(ord("a") + i) for i, c in enumerate(_SMALL_CAPS) if c != "x"}
+_EXTRA.update({ord("ғ"): "f", ord("ѕ"): "s", ord("ı"): "i", ord("ß"): "ss"})
+for _base in (0x1F150, 0x1F170, 0x1F130, 0x1F110):  # enclosed letters
+    _EXTRA.update({_base + i: chr(ord("a") + i) for i in range(26)})
+
+
+def collapse_ws(text: str | None) -> str:
+    """Collapse runs of whitespace (incl. NBSP) to one space and strip."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case, compatibility-normalised, accent-free form of `text` (𝐑𝗘𝗔𝗟 -> real)."""
+    text = unicodedata.normalize("NFKC", text).translate(_EXTRA).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return unicodedata.normalize("NFC", stripped)
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    """Folded word tokens; digits/letters and camelCase split ("10kLikes" -> 10 k likes)."""
+    text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text))
+    return tuple(_WORD.findall(_DIGIT_ALPHA.sub(" ", fold(text))))
+
+
+def squash(text: str) -> str:
+    """Folded text with everything but letters and digits removed ("Min. order" -> "minorder")."""
+    return "".join(_WORD.findall(fold(text)))
