@@ -1,1 +1,1 @@
-"""Configuration: Scrapy settings (config.settings) and vocabularies as data (config/vocab/*.toml)."""
+"""Configuration: Scrapy settings (config.settings) and vocabularies as data (config/vocab)."""

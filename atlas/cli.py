@@ -1,0 +1,287 @@
+"""`smmatlas`: the command line of the atlas. Every command has --help; see README.md "CLI"."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from storage.db import DatabaseError
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+class UserError(Exception):
+    """A problem the user can fix: printed as `smmatlas: error: ...`, no traceback."""
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: $SMMATLAS_DB or sqlite:///data/atlas.db); "
+        "e.g. postgresql+psycopg://user@127.0.0.1:5432/atlas",
+    )
+
+
+# --- commands -------------------------------------------------------------------------------
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from atlas.crawl import CrawlInputError, CrawlOptions, read_seeds, run_crawl
+
+    try:
+        targets = list(args.targets)
+        if args.seeds:
+            targets += read_seeds(args.seeds)
+        summary = run_crawl(
+            CrawlOptions(
+                targets=targets,
+                db=args.db,
+                proxy=args.proxy,
+                render=args.render,
+                budget=args.budget,
+                data=args.data,
+                resume=not args.no_resume,
+                concurrency=args.concurrency,
+                log_level="DEBUG" if args.verbose else ("WARNING" if args.quiet else "INFO"),
+            )
+        )
+    except CrawlInputError as exc:
+        raise UserError(str(exc)) from exc
+    stats = summary["stats"]
+    print(
+        f"run {summary['run_id']} {summary['status']}"
+        f"{' (resumed)' if summary['resumed'] else ''}: "
+        f"{stats.get('smmatlas/portals', 0)} portals, {stats.get('smmatlas/pages', 0)} pages, "
+        f"{stats.get('smmatlas/render/decided', 0)} rendered in the browser, "
+        f"{len(summary['skipped'])} already done"
+    )
+    return 0 if summary["status"] == "finished" else EXIT_FAILED
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from atlas.export import export_json, export_offers_csv
+    from storage.db import open_db
+
+    engine, sessions = open_db(args.db)
+    with sessions() as session:
+        if args.format == "json":
+            text = json.dumps(
+                export_json(session, args.domain or None), ensure_ascii=False, indent=1
+            )
+        else:
+            text = export_offers_csv(session)
+    engine.dispose()
+    _write_output(text, args.output)
+    return 0
+
+
+def cmd_portals(args: argparse.Namespace) -> int:
+    from atlas.query import portal_table
+    from storage.db import open_db
+
+    engine, sessions = open_db(args.db)
+    with sessions() as session:
+        print(portal_table(session, status=args.status))
+    engine.dispose()
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from atlas.query import QueryError, run_query
+    from storage.db import open_db
+
+    engine, _ = open_db(args.db)
+    try:
+        print(run_query(engine, args.sql, args.format))
+    except QueryError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from storage.db import open_db, table_names
+
+    engine, _ = open_db(args.db)
+    print(f"{engine.url.render_as_string(hide_password=True)}: schema at head")
+    print("tables: " + ", ".join(table_names(engine)))
+    engine.dispose()
+    return 0
+
+
+def cmd_enrich(args: argparse.Namespace) -> int:
+    from atlas.enrichment import run_enrich
+
+    print(run_enrich(args))
+    return 0
+
+
+def cmd_sandbox_build(args: argparse.Namespace) -> int:
+    from sandbox.build import build_web
+
+    summary = build_web(Path(args.out), seed=args.seed, portals=args.portals)
+    print(json.dumps(summary, default=str))
+    return 0
+
+
+def cmd_sandbox_serve(args: argparse.Namespace) -> int:
+    from atlas.sandbox_cmd import serve_sandbox
+
+    return serve_sandbox(args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from atlas.demo import run_demo
+
+    return run_demo(args)
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if not output or output == "-":
+        sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
+        return
+    try:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc}") from exc
+    print(f"wrote {output}", file=sys.stderr)
+
+
+# --- parser ---------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smmatlas",
+        description="SMM Atlas: crawl, catalogue and map websites that sell fake engagement.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser(
+        "crawl",
+        help="crawl portals into the database",
+        description=(
+            "Crawl portals (URLs or domains, and/or a seeds file) into the database. An "
+            "interrupted run of the same seeds is resumed: portals it finished are skipped."
+        ),
+    )
+    p.add_argument("targets", nargs="*", metavar="URL|DOMAIN")
+    p.add_argument("--seeds", metavar="FILE", help="file with one URL or domain per line")
+    _add_db(p)
+    p.add_argument("--proxy", metavar="URL", help="HTTP proxy for every fetch (plain and browser)")
+    p.add_argument(
+        "--render",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="browser rendering: only where needed (auto), every page, or never",
+    )
+    p.add_argument("--budget", type=int, default=40, help="pages per portal (default 40)")
+    p.add_argument("--data", metavar="DIR", help="data folder for evidence (default ./data)")
+    p.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="start a new run even if one of the same seeds was interrupted",
+    )
+    p.add_argument("--concurrency", type=int, help="concurrent requests (default 32)")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.add_argument("-q", "--quiet", action="store_true", help="warnings only")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser(
+        "export",
+        help="export the atlas (JSON contract or CSV of offers)",
+        description="Write the atlas as the JSON contract (smmatlas/portals@1) "
+        "or as a CSV of offers.",
+    )
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    p.add_argument("--domain", action="append", help="only this portal (repeatable)")
+    _add_db(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "enrich",
+        help="add hosting: DNS, ASN, RDAP, TLS, CDN",
+        description="Enrich portals' hosting records (re-runnable; cached with a "
+        "time-to-live). Sources are settings: see README.",
+    )
+    p.add_argument("domains", nargs="*", metavar="DOMAIN", help="default: every portal")
+    _add_db(p)
+    p.add_argument("--dns", metavar="HOST:PORT", action="append", help="DNS server (repeatable)")
+    p.add_argument("--rdap-domain", metavar="URL", help="RDAP base URL for domains")
+    p.add_argument("--rdap-ip", metavar="URL", help="RDAP base URL for IP addresses")
+    p.add_argument("--tls", action="store_true", help="also read TLS certificates of HTTPS portals")
+    p.add_argument("--refresh", action="store_true", help="ignore cached results")
+    p.set_defaults(func=cmd_enrich)
+
+    p = sub.add_parser("portals", help="list portals with their status and counts")
+    p.add_argument("--status", help="only portals with this status")
+    _add_db(p)
+    p.set_defaults(func=cmd_portals)
+
+    p = sub.add_parser(
+        "query",
+        help="run a read-only SQL query against the atlas",
+        description="Run one read-only SQL statement (SELECT/WITH).",
+    )
+    p.add_argument("sql")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    _add_db(p)
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("db", help="create or upgrade the database schema and show its tables")
+    _add_db(p)
+    p.set_defaults(func=cmd_db)
+
+    sb = sub.add_parser("sandbox", help="the local sandbox web (build, serve)")
+    sbs = sb.add_subparsers(dest="sandbox_command", metavar="SUBCOMMAND")
+    sbs.required = True
+    p = sbs.add_parser("build", help="generate the sandbox web and its ground truth")
+    p.add_argument("--out", default="data/sandbox", help="output folder (default data/sandbox)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--portals", type=int, help="scale mode: generate N portals")
+    p.set_defaults(func=cmd_sandbox_build)
+    p = sbs.add_parser(
+        "serve",
+        help="serve the sandbox web as an HTTP forward proxy",
+        description="Serve the sandbox web on 127.0.0.1 as an HTTP forward proxy "
+        "(and origin server by Host header), with its DNS and RDAP doubles.",
+    )
+    p.add_argument("--root", default="data/sandbox", help="built sandbox folder")
+    p.add_argument("--epoch", default="late", choices=["early", "late"])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8899)
+    p.add_argument("--dns-port", type=int, default=5353, help="DNS double port (0: off)")
+    p.add_argument("--rdap-port", type=int, default=8898, help="RDAP double port (0: off)")
+    p.set_defaults(func=cmd_sandbox_serve)
+
+    p = sub.add_parser(
+        "demo",
+        help="build the sandbox, crawl it, enrich it, export it",
+        description="The whole pipeline against the local sandbox web.",
+    )
+    p.add_argument("--data", default="data/demo", help="folder for the demo atlas")
+    p.add_argument("--render", choices=["auto", "always", "never"], default="auto")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except (UserError, DatabaseError) as exc:
+        print(f"smmatlas: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, UserError) else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("smmatlas: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

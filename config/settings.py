@@ -1,0 +1,51 @@
+"""Scrapy settings of the atlas (flat UPPER_SNAKE, as Scrapy users expect).
+
+`smmatlas crawl` overrides a few of them from its options (--db, --proxy, --render, --budget);
+`scrapy crawl portal -a urls=...` uses them as they are. Atlas-specific settings start with
+SMMATLAS_.
+"""
+
+BOT_NAME = "smmatlas"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Investigators crawl abusive sites: robots.txt of a fake-follower shop is not a consent signal,
+# but we stay polite through per-domain concurrency and AutoThrottle.
+ROBOTSTXT_OBEY = False
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Safari/537.36"
+)
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # also caps decompressed bodies (gzip bombs)
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 6
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {"storage.pipelines.SqlPipeline": 300}
+
+# --- the atlas -------------------------------------------------------------------------------
+SMMATLAS_DB = None  # SQLAlchemy URL; None: SMMATLAS_DB env or sqlite under the data folder
+SMMATLAS_DATA_DIR = None  # evidence (WARC) folder root; None: SMMATLAS_DATA env or ./data
+SMMATLAS_PROXY = None  # http://host:port for every fetch, plain and rendered
+SMMATLAS_RENDER = "auto"  # auto | always | never
+SMMATLAS_PAGE_BUDGET = 40  # pages per portal (pagination of service lists included)
+SMMATLAS_BATCH_SIZE = 300  # items per database commit
+SMMATLAS_RUN_ID = None  # set by `smmatlas crawl`; `scrapy crawl` opens a run of its own
+
+# --- the browser (only for pages that need it; see spiders/render.py) ------------------------
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": "/usr/bin/chromium", "headless": True}
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000

@@ -1,0 +1,253 @@
+"""The portal spider: one seed -> one portal; stays on the site, follows the pages that matter.
+
+For each portal it fetches the entry page, follows same-site links by role (services and their
+pagination first, then pricing, API docs, payment, contact, FAQ, terms) up to a page budget,
+renders a page in the browser only when its plain fetch lacks what it promises
+(`SMMATLAS_RENDER=auto`), fetches the favicon, and yields a `page` item per fetched page and a
+`portal` item when the portal's last request is done (see storage/items.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from extract.domains import normalise_seed, registered_domain
+from extract.favicon import favicon_mmh3
+from extract.model import Identifier, PageFacts
+from extract.page import extract_page
+from extract.portal import PageVerdictInput, portal_verdict
+from spiders import render
+from spiders.decode import body_text
+
+ROLE_PRIORITY = {
+    "services": 100,
+    "next_page": 95,
+    "pricing": 90,
+    "api": 60,
+    "payment": 60,
+    "contact": 40,
+    "faq": 30,
+    "terms": 20,
+    "signup": 10,
+}
+UNREACHABLE_STATUSES = {502, 504, 521, 522, 523, 524, 530}
+
+
+@dataclass
+class PortalState:
+    domain: str
+    entry_urls: list[str]
+    pending: int = 0
+    scheduled: int = 0
+    seen: set[str] = field(default_factory=set)
+    pages: list[PageVerdictInput] = field(default_factory=list)
+    rendered_pages: int = 0
+    offers: int = 0
+    software: dict[str, float] = field(default_factory=dict)
+    software_evidence: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    entry_url: str | None = None
+    entry_error: str | None = None
+    favicon_done: bool = False
+    closed: bool = False
+
+
+def _headers(response: Response) -> list[tuple[str, str]]:
+    out = []
+    for key, values in response.headers.items():
+        for value in values:
+            out.append((key.decode("latin-1"), value.decode("latin-1")))
+    return out
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, urls: str | Iterable[str] = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        seeds = urls.split(",") if isinstance(urls, str) else list(urls)
+        self.portals: dict[str, PortalState] = {}
+        for seed in filter(None, (s.strip() for s in seeds)):
+            entry_urls = normalise_seed(seed)
+            domain = registered_domain(entry_urls[0])
+            self.portals.setdefault(domain, PortalState(domain, entry_urls))
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> PortalSpider:
+        render.configure(crawler.settings)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.render_mode = settings.get("SMMATLAS_RENDER", "auto")
+        spider.proxy = settings.get("SMMATLAS_PROXY")
+        spider.budget = settings.getint("SMMATLAS_PAGE_BUDGET", 40)
+        skip = set(settings.getlist("SMMATLAS_SKIP_DOMAINS"))
+        for domain in skip:
+            spider.portals.pop(domain, None)
+        return spider
+
+    # --- requests ------------------------------------------------------------------------
+    async def start(self):
+        for state in self.portals.values():
+            yield self._request(state, state.entry_urls[0], role="entry")
+
+    def _request(
+        self, state: PortalState, url: str, role: str, rendered: bool = False, **meta: Any
+    ) -> scrapy.Request:
+        state.pending += 1
+        state.scheduled += 1
+        state.seen.add(url)
+        meta.update({"portal": state.domain, "role": role, "handle_httpstatus_all": True})
+        if self.proxy:
+            meta["proxy"] = self.proxy
+        if rendered or (self.render_mode == "always" and role != "favicon"):
+            meta.update(render.render_meta())
+        callback = self.parse_favicon if role == "favicon" else self.parse_page
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta=meta,
+            priority=ROLE_PRIORITY.get(role, 0) + (200 if role == "entry" else 0),
+            dont_filter=True,
+        )
+
+    def _finish(self, state: PortalState) -> Iterator[dict]:
+        state.pending -= 1
+        if state.pending <= 0 and not state.closed:
+            yield self.portal_item(state)
+
+    # --- callbacks -----------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        state = self.portals[response.meta["portal"]]
+        role = response.meta["role"]
+        rendered = bool(response.meta.get("playwright"))
+        if role == "entry":
+            state.entry_url = response.url
+        headers = {k.lower(): v for k, v in _headers(response)}
+        facts = PageFacts(url=response.url)
+        if isinstance(response, TextResponse):
+            text, _ = body_text(response.body, headers.get("content-type"))
+            facts = extract_page(text, response.url, response.status, headers)
+        signals = facts.signals
+        if rendered:
+            state.rendered_pages += 1
+        if role == "entry" and response.status in UNREACHABLE_STATUSES and not signals.challenge:
+            state.entry_error = f"HTTP {response.status} at the entry page"
+        yield self.page_item(state, response, facts, rendered)
+        state.offers += len(facts.offers)
+        for hint in facts.software:
+            state.software[hint.name] = state.software.get(hint.name, 0.0) + hint.weight
+            state.software_evidence.append(f"{hint.name}: {hint.evidence} ({response.url})")
+        state.pages.append(
+            PageVerdictInput(
+                url=response.url,
+                status=response.status,
+                signals=signals,
+                offers=len(facts.offers),
+                payments=len(facts.payments),
+            )
+        )
+        if (
+            self.render_mode == "auto"
+            and not rendered
+            and signals.needs_render
+            and 200 <= response.status < 300
+        ):
+            self.logger.info("rendering %s in the browser: %s", response.url, signals.render_reason)
+            self.crawler.stats.inc_value("smmatlas/render/decided")
+            yield self._request(state, response.url, role=role, rendered=True)
+        elif 200 <= response.status < 300:
+            yield from self.follow(state, facts, role)
+        yield from self._finish(state)
+
+    def follow(self, state: PortalState, facts: PageFacts, role: str) -> Iterator[scrapy.Request]:
+        if not state.favicon_done and facts.signals.favicon_urls:
+            state.favicon_done = True
+            yield self._request(state, facts.signals.favicon_urls[0], role="favicon")
+        for link in facts.links:
+            if state.scheduled >= self.budget:
+                self.crawler.stats.inc_value("smmatlas/budget_reached")
+                return
+            if link.url in state.seen:
+                continue
+            if link.role not in ROLE_PRIORITY and role != "entry":
+                continue
+            yield self._request(state, link.url, role=link.role)
+
+    def parse_favicon(self, response: Response) -> Iterator[Any]:
+        state = self.portals[response.meta["portal"]]
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        facts = PageFacts(url=response.url)
+        if response.status == 200 and response.body and "html" not in ctype:
+            value = favicon_mmh3(response.body)
+            facts.identifiers.append(Identifier("favicon_mmh3", value, evidence=response.url))
+        yield self.page_item(state, response, facts, rendered=False)
+        yield from self._finish(state)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        state = self.portals[request.meta["portal"]]
+        role = request.meta.get("role")
+        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+        state.errors.append(f"{request.url}: {reason}")
+        self.crawler.stats.inc_value(f"smmatlas/errors/{failure.type.__name__}")
+        if role == "entry" and state.entry_url is None:
+            remaining = state.entry_urls[state.entry_urls.index(request.url) + 1 :]
+            if request.url in state.entry_urls and remaining:
+                yield self._request(state, remaining[0], role="entry")
+            else:
+                state.entry_error = reason
+        yield from self._finish(state)
+
+    def closed(self, reason: str) -> None:
+        """Portals whose last request never came back are finalised by the pipeline."""
+
+    # --- items ---------------------------------------------------------------------------
+    def page_item(
+        self, state: PortalState, response: Response, facts: PageFacts, rendered: bool
+    ) -> dict:
+        return {
+            "type": "page",
+            "domain": state.domain,
+            "url": response.url,
+            "status": response.status,
+            "headers": _headers(response),
+            "body": response.body,
+            "fetched_at": datetime.now(UTC),
+            "rendered": rendered,
+            "facts": facts,
+        }
+
+    def portal_item(self, state: PortalState) -> dict:
+        state.closed = True
+        verdict = portal_verdict(state.pages)
+        status, kind, reasons = verdict.status, verdict.kind, list(verdict.reasons)
+        has_content = any(200 <= p.status < 300 for p in state.pages)
+        if state.entry_error and not has_content and status != "blocked":
+            status, kind = "unreachable", None
+            reasons.append(state.entry_error)
+        software = None
+        if state.software:
+            best, weight = max(state.software.items(), key=lambda kv: kv[1])
+            software = best if weight >= 1.0 else None
+        return {
+            "type": "portal",
+            "domain": state.domain,
+            "url": state.entry_url or state.entry_urls[-1],
+            "status": status,
+            "kind": kind,
+            "software": software,
+            "software_evidence": state.software_evidence[:20],
+            "reasons": reasons,
+            "pages": len(state.pages),
+            "rendered_pages": state.rendered_pages,
+            "offers": state.offers,
+            "errors": state.errors[:50],
+        }

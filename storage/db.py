@@ -1,0 +1,97 @@
+"""Engine, sessions and schema upgrades for the atlas database.
+
+`--db URL` or `SMMATLAS_DB` picks the database; the embedded default is SQLite under the data
+folder (WAL mode). PostgreSQL works through the same URL scheme
+(`postgresql+psycopg://user@host:5432/atlas`). The schema is managed by Alembic
+(storage/migrations); `open_db` upgrades it to head before use.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used: a message a user can act on."""
+
+
+def data_dir() -> Path:
+    """The data folder: SMMATLAS_DATA or ./data."""
+    return Path(os.environ.get("SMMATLAS_DATA", "data"))
+
+
+def default_url() -> str:
+    return os.environ.get("SMMATLAS_DB") or f"sqlite:///{data_dir() / 'atlas.db'}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for `url` (default: `default_url()`), with SQLite tuned for crawling."""
+    url = url or default_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r} (e.g. sqlite:///data/atlas.db)") from exc
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the database folder {folder}: {exc}") from exc
+        if not os.access(folder, os.W_OK):
+            raise DatabaseError(f"the database folder {folder} is not writable")
+    try:
+        engine = create_engine(url, future=True)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"cannot use database {url!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection_engine"] = engine
+    command.upgrade(cfg, "head")
+
+
+def open_db(url: str | None = None, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
+    """Connect, check the connection, upgrade the schema; raise DatabaseError with a clear text."""
+    engine = make_engine(url)
+    safe = engine.url.render_as_string(hide_password=True)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        if migrate:
+            upgrade(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseError(f"cannot connect to the database {safe}: {reason}") from exc
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"database {safe} failed: {exc}") from exc
+    return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def table_names(engine: Engine) -> list[str]:
+    return sorted(inspect(engine).get_table_names())

@@ -1,0 +1,27 @@
+"""Alembic environment: runs against the engine the atlas hands over (storage.db.upgrade)."""
+
+from alembic import context
+
+from storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run() -> None:
+    engine = config.attributes.get("connection_engine")
+    if engine is None:  # plain `alembic` command line: take the URL from the ini / env
+        from storage.db import make_engine
+
+        engine = make_engine(config.get_main_option("sqlalchemy.url") or None)
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run()

@@ -1,0 +1,212 @@
+"""The atlas database: SQLAlchemy 2.0 typed ORM models.
+
+Design rules:
+- every fact row points to the portal it belongs to and to the capture (evidence) it came from;
+- nothing is deleted by a crawl: a fact that disappears from a site keeps its row and its
+  `last_seen`; prices that change get a new `OfferObservation` (crawl history);
+- natural unique keys make every write an idempotent upsert, so a rerun duplicates nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict: JSON, list: JSON}
+
+
+class CrawlRun(Base):
+    """One `smmatlas crawl` invocation."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20))  # running, finished, failed, interrupted
+    seeds_key: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the sorted seeds
+    seeds: Mapped[list] = mapped_column(JSON)
+    settings: Mapped[dict] = mapped_column(JSON)
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    pid: Mapped[int | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class Portal(Base):
+    """A portal, keyed by its registered domain."""
+
+    __tablename__ = "portals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    software: Mapped[str | None] = mapped_column(String(40))
+    software_evidence: Mapped[list | None] = mapped_column(JSON)
+    verdict_reasons: Mapped[list | None] = mapped_column(JSON)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+    offers: Mapped[list[Offer]] = relationship(back_populates="portal")
+
+
+class PortalCrawl(Base):
+    """How one portal went in one run: lets an interrupted run resume where it stopped."""
+
+    __tablename__ = "portal_crawls"
+    __table_args__ = (UniqueConstraint("run_id", "portal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"))
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"))
+    status: Mapped[str | None] = mapped_column(String(20))
+    finished_at: Mapped[datetime | None]
+    pages: Mapped[int] = mapped_column(default=0)
+    rendered_pages: Mapped[int] = mapped_column(default=0)
+    offers: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list | None] = mapped_column(JSON)
+
+
+class Capture(Base):
+    """Evidence: one distinct fetched body of one URL (WARC record, SHA-256, UTC time)."""
+
+    __tablename__ = "captures"
+    __table_args__ = (UniqueConstraint("url", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    http_status: Mapped[int]
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    length: Mapped[int]
+    rendered: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime]  # first time this body was seen at this URL
+    last_fetched_at: Mapped[datetime]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None]
+    screenshot: Mapped[str | None] = mapped_column(Text)
+
+
+class Offer(Base):
+    """One service or package of a portal's catalogue (its current state)."""
+
+    __tablename__ = "offers"
+    __table_args__ = (UniqueConstraint("portal_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"), index=True)
+    key: Mapped[str] = mapped_column(Text)  # service ID, or name + package size
+    service_id: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    platform: Mapped[str] = mapped_column(String(40), index=True)
+    product: Mapped[str] = mapped_column(String(40), index=True)
+    price: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(3))
+    per: Mapped[int] = mapped_column(Integer)
+    min: Mapped[int | None]
+    max: Mapped[int | None]
+    refill: Mapped[bool | None]
+    kind: Mapped[str] = mapped_column(String(10), default="rate")
+    url: Mapped[str] = mapped_column(Text)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+    portal: Mapped[Portal] = relationship(back_populates="offers")
+
+
+class OfferObservation(Base):
+    """Crawl history: an offer's price and limits each time they were first seen or changed."""
+
+    __tablename__ = "offer_observations"
+    __table_args__ = (Index("ix_offer_observations_offer", "offer_id", "seen_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    seen_at: Mapped[datetime]
+    price: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(3))
+    per: Mapped[int]
+    min: Mapped[int | None]
+    max: Mapped[int | None]
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+
+
+class _Lead:
+    """Columns shared by payments, contacts and identifiers."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+
+class Payment(_Lead, Base):
+    __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("portal_id", "method", "account"),)
+
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    method: Mapped[str] = mapped_column(String(40))
+    account: Mapped[str] = mapped_column(String(200), default="")  # "" when none is shown
+
+
+class Contact(_Lead, Base):
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("portal_id", "kind", "value"),)
+
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(320), index=True)
+
+
+class Identifier(_Lead, Base):
+    __tablename__ = "identifiers"
+    __table_args__ = (UniqueConstraint("portal_id", "kind", "value"),)
+
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class HostingResult(Base):
+    """One enrichment source's answer for one portal (kept: each fetch is a row)."""
+
+    __tablename__ = "hosting_results"
+    __table_args__ = (Index("ix_hosting_portal_source", "portal_id", "source", "fetched_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id"))
+    source: Mapped[str] = mapped_column(String(30))
+    ok: Mapped[bool]
+    data: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+LEAD_MODELS = {"payments": Payment, "contacts": Contact, "identifiers": Identifier}

@@ -1,0 +1,86 @@
+"""Crawl runs: open, resume after a kill, close."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import CrawlRun, Portal, PortalCrawl
+
+
+def seeds_key(seeds: list[str]) -> str:
+    return hashlib.sha256(json.dumps(sorted(set(seeds))).encode()).hexdigest()
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie is not alive
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def open_run(
+    sessions: sessionmaker[Session], seeds: list[str], settings: dict, resume: bool = True
+) -> tuple[int, set[str], bool]:
+    """Start a run, or resume the newest interrupted run of the same seeds.
+
+    Returns (run_id, domains already finished in it, resumed?).
+    """
+    key = seeds_key(seeds)
+    with sessions() as session:
+        if resume:
+            previous = session.execute(
+                select(CrawlRun)
+                .where(CrawlRun.seeds_key == key, CrawlRun.status.in_(("running", "interrupted")))
+                .order_by(CrawlRun.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if previous is not None and not _alive(previous.pid):
+                done = set(
+                    session.execute(
+                        select(Portal.domain)
+                        .join(PortalCrawl, PortalCrawl.portal_id == Portal.id)
+                        .where(PortalCrawl.run_id == previous.id)
+                        .where(PortalCrawl.finished_at.is_not(None))
+                    ).scalars()
+                )
+                previous.status = "running"
+                previous.pid = os.getpid()
+                previous.outcome = f"resumed at {datetime.now(UTC).isoformat()}"
+                session.commit()
+                return previous.id, done, True
+        run = CrawlRun(
+            started_at=datetime.now(UTC),
+            status="running",
+            seeds_key=key,
+            seeds=sorted(set(seeds)),
+            settings=settings,
+            counts={},
+            pid=os.getpid(),
+        )
+        session.add(run)
+        session.commit()
+        return run.id, set(), False
+
+
+def close_run(sessions: sessionmaker[Session], run_id: int, status: str, counts: dict) -> None:
+    with sessions() as session:
+        run = session.get(CrawlRun, run_id)
+        run.status = status
+        run.finished_at = datetime.now(UTC)
+        run.counts = counts
+        session.commit()

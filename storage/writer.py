@@ -1,0 +1,254 @@
+"""Write crawl results into the atlas: evidence first, then idempotent upserts of facts.
+
+`AtlasWriter` knows nothing of Scrapy (the pipeline in storage/pipelines.py feeds it), so tests,
+imports and future queue workers can use it directly. Writes go through one session and are
+committed in batches; every write is an upsert on a natural key, so replaying the same pages
+(a rerun, or a resumed run after SIGKILL) changes `last_seen` and nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from extract.model import Offer as OfferFact
+from extract.model import PageFacts
+from storage.evidence import WarcStore, sha256
+from storage.models import (
+    Capture,
+    Contact,
+    Identifier,
+    Offer,
+    OfferObservation,
+    Payment,
+    Portal,
+    PortalCrawl,
+)
+
+DROP_HEADERS = {"content-length", "transfer-encoding", "content-encoding"}
+
+
+def _insert(session: Session, model):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def offer_key(offer: OfferFact) -> str:
+    if offer.service_id:
+        return f"id:{offer.service_id}"
+    return f"name:{offer.name}|per:{offer.per}"
+
+
+class AtlasWriter:
+    def __init__(self, sessions: sessionmaker[Session], warc: WarcStore | None, run_id: int | None):
+        self.session = sessions()
+        self.warc = warc
+        self.run_id = run_id
+        self._portal_ids: dict[str, int] = {}
+        self.pending = 0
+
+    # --- portals ---------------------------------------------------------------------------
+    def portal_id(self, domain: str, url: str, now: datetime) -> int:
+        if domain in self._portal_ids:
+            return self._portal_ids[domain]
+        stmt = _insert(self.session, Portal).values(
+            domain=domain, url=url, first_seen=now, last_seen=now, last_run_id=self.run_id
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["domain"], set_={"last_seen": now, "last_run_id": self.run_id}
+        ).returning(Portal.id)
+        pid = self.session.execute(stmt).scalar_one()
+        self._portal_ids[domain] = pid
+        return pid
+
+    def add_portal(self, item: dict[str, Any]) -> None:
+        now = datetime.now(UTC)
+        pid = self.portal_id(item["domain"], item["url"], now)
+        self.session.execute(
+            update(Portal)
+            .where(Portal.id == pid)
+            .values(
+                url=item["url"],
+                status=item["status"],
+                kind=item["kind"],
+                software=item["software"],
+                software_evidence=item["software_evidence"],
+                verdict_reasons=item["reasons"],
+                last_seen=now,
+                last_run_id=self.run_id,
+            )
+        )
+        if self.run_id is not None:
+            values = {
+                "status": item["status"],
+                "finished_at": now,
+                "pages": item["pages"],
+                "rendered_pages": item["rendered_pages"],
+                "offers": item["offers"],
+                "errors": item["errors"],
+            }
+            stmt = _insert(self.session, PortalCrawl).values(
+                run_id=self.run_id, portal_id=pid, **values
+            )
+            stmt = stmt.on_conflict_do_update(index_elements=["run_id", "portal_id"], set_=values)
+            self.session.execute(stmt)
+        self.commit()
+
+    # --- pages -----------------------------------------------------------------------------
+    def add_page(self, item: dict[str, Any]) -> int:
+        fetched_at: datetime = item["fetched_at"]
+        pid = self.portal_id(item["domain"], item["url"], fetched_at)
+        capture_id = self._capture(pid, item)
+        facts: PageFacts = item["facts"]
+        self._offers(pid, capture_id, facts, fetched_at)
+        self._leads(pid, capture_id, facts, fetched_at)
+        self.pending += 1
+        return capture_id
+
+    def _capture(self, pid: int, item: dict[str, Any]) -> int:
+        body: bytes = item["body"]
+        digest = sha256(body)
+        now: datetime = item["fetched_at"]
+        existing = self.session.execute(
+            select(Capture.id).where(Capture.url == item["url"], Capture.sha256 == digest)
+        ).scalar_one_or_none()
+        if existing is not None:
+            self.session.execute(
+                update(Capture).where(Capture.id == existing).values(last_fetched_at=now)
+            )
+            return existing
+        headers = [(k, v) for k, v in item["headers"] if k.lower() not in DROP_HEADERS]
+        offset = None
+        if self.warc is not None:
+            offset = self.warc.write(
+                item["url"], item["status"], headers, body, now, rendered=item["rendered"]
+            )
+        ctype = next((v for k, v in headers if k.lower() == "content-type"), None)
+        capture = Capture(
+            portal_id=pid,
+            url=item["url"],
+            sha256=digest,
+            http_status=item["status"],
+            content_type=ctype,
+            length=len(body),
+            rendered=item["rendered"],
+            fetched_at=now,
+            last_fetched_at=now,
+            run_id=self.run_id,
+            warc_file=str(self.warc.path) if self.warc else None,
+            warc_offset=offset,
+        )
+        self.session.add(capture)
+        self.session.flush()
+        return capture.id
+
+    def _offers(self, pid: int, capture_id: int, facts: PageFacts, now: datetime) -> None:
+        if not facts.offers:
+            return
+        rows = {offer_key(o): o for o in facts.offers}
+        current = {
+            row.key: row
+            for row in self.session.execute(
+                select(
+                    Offer.key,
+                    Offer.id,
+                    Offer.price,
+                    Offer.currency,
+                    Offer.per,
+                    Offer.min,
+                    Offer.max,
+                ).where(Offer.portal_id == pid, Offer.key.in_(list(rows)))
+            )
+        }
+        for key, o in rows.items():
+            values = {
+                "service_id": o.service_id,
+                "name": o.name,
+                "category": o.category,
+                "platform": o.platform,
+                "product": o.product,
+                "price": o.price,
+                "currency": o.currency,
+                "per": o.per,
+                "min": o.min,
+                "max": o.max,
+                "refill": o.refill,
+                "kind": o.kind,
+                "url": facts.url,
+                "capture_id": capture_id,
+                "last_seen": now,
+            }
+            stmt = _insert(self.session, Offer).values(
+                portal_id=pid, key=key, first_seen=now, **values
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["portal_id", "key"], set_=values
+            ).returning(Offer.id)
+            offer_id = self.session.execute(stmt).scalar_one()
+            old = current.get(key)
+            changed = old is None or (old.price, old.currency, old.per, old.min, old.max) != (
+                o.price,
+                o.currency,
+                o.per,
+                o.min,
+                o.max,
+            )
+            if changed:
+                self.session.add(
+                    OfferObservation(
+                        offer_id=offer_id,
+                        run_id=self.run_id,
+                        seen_at=now,
+                        price=o.price,
+                        currency=o.currency,
+                        per=o.per,
+                        min=o.min,
+                        max=o.max,
+                        capture_id=capture_id,
+                    )
+                )
+
+    def _leads(self, pid: int, capture_id: int, facts: PageFacts, now: datetime) -> None:
+        groups = (
+            (
+                Payment,
+                ("method", "account"),
+                [(p.method, p.account or "", p.evidence) for p in facts.payments],
+            ),
+            (Contact, ("kind", "value"), [(c.kind, c.value, c.evidence) for c in facts.contacts]),
+            (
+                Identifier,
+                ("kind", "value"),
+                [(i.kind, i.value, i.evidence) for i in facts.identifiers],
+            ),
+        )
+        for model, (col_a, col_b), facts_rows in groups:
+            for a, b, evidence in dict.fromkeys(facts_rows):
+                stmt = _insert(self.session, model).values(
+                    portal_id=pid,
+                    capture_id=capture_id,
+                    url=facts.url,
+                    evidence=(evidence or "")[:500] or None,
+                    first_seen=now,
+                    last_seen=now,
+                    **{col_a: a, col_b: b},
+                )
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["portal_id", col_a, col_b], set_={"last_seen": now}
+                )
+                self.session.execute(stmt)
+
+    # --- transactions ----------------------------------------------------------------------
+    def commit(self) -> None:
+        self.session.commit()
+        self.pending = 0
+
+    def close(self) -> None:
+        self.commit()
+        self.session.close()
+        if self.warc is not None:
+            self.warc.close()
