@@ -50,14 +50,14 @@ def _by_portal(session: Session, model) -> dict[int, list]:
 
 
 def _hosting(results: list[HostingResult]) -> dict[str, Any]:
-    latest: dict[str, HostingResult] = {}
-    for res in sorted(results, key=lambda r: r.fetched_at):
-        latest[res.source] = res
-    if not latest:
-        return {}
-    from enrich.runner import summarise_rows
+    """The newest answer of each source, summarised for a takedown request ({} if none)."""
+    from enrich.runner import SourceResult, summarise
 
-    return summarise_rows(list(latest.values()))
+    latest: dict[str, SourceResult] = {}
+    for r in sorted(results, key=lambda r: r.fetched_at):
+        at = r.fetched_at if r.fetched_at.tzinfo else r.fetched_at.replace(tzinfo=UTC)
+        latest[r.source] = SourceResult(r.source, r.ok, r.data, r.error, at)
+    return summarise(latest) if latest else {}
 
 
 def portal_records(session: Session, domains: list[str] | None = None) -> list[dict[str, Any]]:

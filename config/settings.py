@@ -49,3 +49,12 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": "/usr/bin/chromium", "headless": True}
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000
+
+# --- hosting enrichment (`smmatlas enrich`; enrich/config.py reads these) --------------------
+ENRICH_DNS_SERVERS = []  # ["127.0.0.1:5353"]; empty: the system resolver
+ENRICH_DNS_TIMEOUT = 5.0
+ENRICH_RDAP_DOMAIN_URL = "https://rdap.org/"  # bootstrap redirector; a registry's base URL works
+ENRICH_RDAP_IP_URL = "https://rdap.org/"
+ENRICH_ASN_SOURCE = "cymru-dns"  # TXT look-ups of origin.asn.cymru.com through the resolver
+ENRICH_TLS = True
+ENRICH_TTL_HOURS = 168  # cached results younger than this are reused

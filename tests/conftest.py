@@ -4,29 +4,10 @@ mockserver), and one full crawl of it that the accuracy tests read."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(
-    *args: str, env: dict | None = None, timeout: float = 600
-) -> subprocess.CompletedProcess:
-    """Run `smmatlas ARGS` in a subprocess (its own Twisted reactor), capturing output."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "atlas.cli", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from helpers import run_cli
 
 
 @pytest.fixture(scope="session")
