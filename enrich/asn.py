@@ -8,6 +8,7 @@ Questions go through the configured resolver, so a local DNS double can answer t
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import dns.resolver
 
@@ -16,6 +17,7 @@ from enrich.dns import DnsError, query
 ORIGIN_V4 = "origin.asn.cymru.com"
 ORIGIN_V6 = "origin6.asn.cymru.com"
 AS_NAMES = "asn.cymru.com"
+_AS_NAME_CC = re.compile(r",\s*[A-Z]{2}$")
 
 
 def origin_name(ip: str) -> str:
@@ -73,7 +75,7 @@ def lookup_ip(
     names = as_names[asns[0]]
     if names:
         f = _fields(names[0]) + [""] * 5
-        out["as_name"] = f[4] or None
+        out["as_name"] = _AS_NAME_CC.sub("", f[4]) or None  # "CLOUDFLARENET, US" -> CLOUDFLARENET
         out["country"] = out["country"] or (f[1].upper() or None)
     return out
 
@@ -95,6 +97,6 @@ def lookup_ips(resolver: dns.resolver.Resolver, ips: list[str]) -> tuple[dict, l
             by_ip[ip] = lookup_ip(resolver, ip, as_names)
         except (DnsError, ValueError) as exc:
             errors.append(f"{ip}: {exc}")
-            if "timeout" in str(exc):
+            if isinstance(exc, DnsError) and exc.kind == "timeout":
                 break
     return by_ip, errors

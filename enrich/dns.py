@@ -18,6 +18,10 @@ from enrich.config import EnrichConfig
 class DnsError(Exception):
     """A query could not be answered (timeout, no server, refused), or the name does not exist."""
 
+    def __init__(self, message: str, kind: str = "error") -> None:
+        super().__init__(message)
+        self.kind = kind  # "timeout", "nxdomain" or "error"
+
 
 @cache
 def _tld() -> tldextract.TLDExtract:
@@ -51,9 +55,9 @@ def query(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> tuple[list
     except dns.resolver.NoAnswer:
         return [], []
     except dns.resolver.NXDOMAIN as exc:
-        raise DnsError(f"NXDOMAIN: {name}") from exc
+        raise DnsError(f"NXDOMAIN: {name}", "nxdomain") from exc
     except dns.resolver.LifetimeTimeout as exc:
-        raise DnsError(f"timeout asking {rdtype} {name}") from exc
+        raise DnsError(f"timeout asking {rdtype} {name}", "timeout") from exc
     except dns.resolver.NoNameservers as exc:
         raise DnsError(f"no server answered {rdtype} {name}: {exc}") from exc
     except dns.exception.DNSException as exc:
@@ -77,6 +81,7 @@ def resolve_portal(domain: str, config: EnrichConfig) -> tuple[dict, list[str]]:
     reg = registrable_domain(domain)
     resolver = make_resolver(config)
     data: dict = {"name": domain, "registrable": reg, "a": [], "aaaa": [], "cnames": []}
+    data.update(ns=[], mx=[], mx_records=[])
     errors: list[str] = []
     candidates = [domain] + ([f"www.{domain}"] if domain == reg else [])
     for name in candidates:
@@ -86,9 +91,12 @@ def resolve_portal(domain: str, config: EnrichConfig) -> tuple[dict, list[str]]:
                 rdatas, chain = query(resolver, name, rdtype)
             except DnsError as exc:
                 errs.append(str(exc))
-                if "timeout" in str(exc):
+                if exc.kind == "timeout":
                     return data, errors + errs
-                break  # NXDOMAIN or refusal: no point asking the other family
+                if name == reg and exc.kind == "nxdomain":
+                    data["nxdomain"] = True  # the domain does not exist: nothing below it either
+                    return data, errors + errs
+                break  # a refusal: no point asking the other family
             data[key] = sorted({rd.address for rd in rdatas}, key=_ip_key)
             data["cnames"] = list(dict.fromkeys([*data["cnames"], *chain]))
             found = found or bool(rdatas)
@@ -102,7 +110,6 @@ def resolve_portal(domain: str, config: EnrichConfig) -> tuple[dict, list[str]]:
         rdatas, _ = query(resolver, reg, "NS")
         data["ns"] = sorted(str(rd.target).rstrip(".").lower() for rd in rdatas)
     except DnsError as exc:
-        data["ns"] = []
         errors.append(str(exc))
     try:
         rdatas, _ = query(resolver, reg, "MX")
@@ -110,7 +117,6 @@ def resolve_portal(domain: str, config: EnrichConfig) -> tuple[dict, list[str]]:
         data["mx_records"] = [{"preference": p, "host": h} for p, h in recs]
         data["mx"] = [h for _, h in recs if h]
     except DnsError as exc:
-        data["mx"], data["mx_records"] = [], []
         errors.append(str(exc))
     return data, errors
 

@@ -119,7 +119,7 @@ def enrich_domain(
     asns = [
         r["asn"] for r in ((out.get("asn") and out["asn"].data) or {}).get("by_ip", {}).values()
     ]
-    if dns_data or headers:
+    if headers or any(dns_data.get(k) for k in ("a", "aaaa", "ns", "cnames")):
         out["cdn"] = _run(
             "cdn",
             lambda: (
@@ -135,7 +135,9 @@ def enrich_domain(
             ),
         )
     else:
-        out["cdn"] = SourceResult("cdn", False, None, "no DNS data or headers to judge from")
+        out["cdn"] = SourceResult(
+            "cdn", False, None, "nothing to judge from (no address, name server or header)"
+        )
     return {k: out[k] for k in SOURCES if k in out}
 
 
