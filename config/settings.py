@@ -58,3 +58,4 @@ ENRICH_RDAP_IP_URL = "https://rdap.org/"
 ENRICH_ASN_SOURCE = "cymru-dns"  # TXT look-ups of origin.asn.cymru.com through the resolver
 ENRICH_TLS = True
 ENRICH_TTL_HOURS = 168  # cached results younger than this are reused
+SMMATLAS_CONCURRENT_PORTALS = 16  # portals crawled at once; each that ends opens the next

@@ -9,6 +9,7 @@ renders a page in the browser only when its plain fetch lacks what it promises
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -74,6 +75,8 @@ class PortalSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         seeds = urls.split(",") if isinstance(urls, str) else list(urls)
         self.portals: dict[str, PortalState] = {}
+        self.waiting: deque[PortalState] = deque()
+        self.window = 16
         for seed in filter(None, (s.strip() for s in seeds)):
             entry_urls = normalise_seed(seed)
             domain = registered_domain(entry_urls[0])
@@ -87,6 +90,7 @@ class PortalSpider(scrapy.Spider):
         spider.render_mode = settings.get("SMMATLAS_RENDER", "auto")
         spider.proxy = settings.get("SMMATLAS_PROXY")
         spider.budget = settings.getint("SMMATLAS_PAGE_BUDGET", 40)
+        spider.window = max(1, settings.getint("SMMATLAS_CONCURRENT_PORTALS", 16))
         skip = set(settings.getlist("SMMATLAS_SKIP_DOMAINS"))
         for domain in skip:
             spider.portals.pop(domain, None)
@@ -94,8 +98,13 @@ class PortalSpider(scrapy.Spider):
 
     # --- requests ------------------------------------------------------------------------
     async def start(self):
-        for state in self.portals.values():
-            yield self._request(state, state.entry_urls[0], role="entry")
+        """Open `SMMATLAS_CONCURRENT_PORTALS` portals; each one that ends opens the next, so
+        portals finish (and are committed) one after another and memory stays flat."""
+        self.waiting = deque(self.portals.values())
+        for _ in range(self.window):
+            if self.waiting:
+                state = self.waiting.popleft()
+                yield self._request(state, state.entry_urls[0], role="entry")
 
     def _request(
         self, state: PortalState, url: str, role: str, rendered: bool = False, **meta: Any
@@ -122,6 +131,9 @@ class PortalSpider(scrapy.Spider):
         state.pending -= 1
         if state.pending <= 0 and not state.closed:
             yield self.portal_item(state)
+            if self.waiting:
+                following = self.waiting.popleft()
+                yield self._request(following, following.entry_urls[0], role="entry")
 
     # --- callbacks -----------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
