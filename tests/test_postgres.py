@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import shutil
 import socket
 import subprocess
@@ -53,8 +54,6 @@ def test_crawl_and_export_on_postgresql_match_sqlite(postgres, sandbox, sandbox_
         assert proc.returncode == 0, proc.stderr[-2000:]
         out = run_cli("export", "--db", db)
         assert out.returncode == 0, out.stderr[-2000:]
-        import json
-
         portals = json.loads(out.stdout)["portals"]
         exports.append(
             {
