@@ -1,0 +1,84 @@
+"""`smmatlas enrich` on the crawled sandbox: hosting from the local DNS and RDAP doubles, cached
+with a TTL; a failing source is recorded and never touches the crawl data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+
+import pytest
+from helpers import run_cli
+
+from sandbox.dns import DnsDouble
+from sandbox.rdap import RdapDouble
+
+
+@pytest.fixture()
+def atlas_copy(crawled, tmp_path) -> str:
+    src = crawled["folder"] / "atlas.db"
+    for suffix in ("", "-wal", "-shm"):
+        if src.with_name(src.name + suffix).exists():
+            shutil.copy(src.with_name(src.name + suffix), tmp_path / f"atlas.db{suffix}")
+    return f"sqlite:///{tmp_path / 'atlas.db'}"
+
+
+def _export(db: str) -> dict:
+    out = run_cli("export", "--db", db)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return {p["domain"]: p for p in json.loads(out.stdout)["portals"]}
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_enrich_fills_hosting_of_every_sandbox_portal(atlas_copy, sandbox_root, sandbox_manifest):
+    manifest = sandbox_root / "late" / "manifest.json"
+    with (
+        DnsDouble.from_manifest(manifest).start() as dns,
+        RdapDouble.from_manifest(manifest).start() as rdap,
+    ):
+        args = ["--db", atlas_copy, "--dns", dns.address, "--rdap-domain", rdap.url]
+        proc = run_cli("enrich", *args, "--rdap-ip", rdap.url)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        again = run_cli("enrich", *args, "--rdap-ip", rdap.url)
+        assert again.returncode == 0, again.stderr[-2000:]
+        assert " 0 source answers stored" in again.stdout  # all fresh: reused from the cache
+    portals = _export(atlas_copy)
+    checked = 0
+    for site in sandbox_manifest["sites"]:
+        if site.get("dead") or site["domain"] not in portals:
+            continue
+        if portals[site["domain"]]["status"] == "not_a_portal":
+            continue
+        truth, hosting = site["hosting"], portals[site["domain"]]["hosting"]
+        assert hosting["ips"] == truth["ipv4"], site["domain"]
+        assert sorted(hosting["ns"]) == sorted(truth["ns"])
+        assert hosting["asn"] == truth["asn"]
+        assert hosting["registrar"]["abuse_email"] == truth["registrar"]["abuse_email"]
+        assert truth["ip_network"]["abuse_email"] in hosting["abuse_emails"]
+        assert hosting["cdn"] == truth.get("cdn")
+        checked += 1
+    assert checked >= 15
+
+
+def test_failing_dns_and_rdap_leave_crawl_data_intact(atlas_copy):
+    before = _export(atlas_copy)
+    dead = _closed_port()
+    proc = run_cli(
+        "enrich", "--db", atlas_copy, "--dns", f"127.0.0.1:{dead}",
+        "--rdap-domain", f"http://127.0.0.1:{dead}/", "--rdap-ip", f"http://127.0.0.1:{dead}/",
+        env={"ENRICH_DNS_TIMEOUT": "0.5", "ENRICH_RDAP_TIMEOUT": "1"},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "failed, recorded" in proc.stdout
+    after = _export(atlas_copy)
+    for domain, portal in before.items():
+        assert after[domain]["offers"] == portal["offers"]
+        assert after[domain]["payments"] == portal["payments"]
+        if portal["status"] != "not_a_portal":
+            errors = after[domain]["hosting"]["errors"]
+            assert "dns" in errors and "rdap_domain" in errors, (domain, errors)
