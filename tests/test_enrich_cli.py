@@ -38,8 +38,8 @@ def _closed_port() -> int:
 def test_enrich_fills_hosting_of_every_sandbox_portal(atlas_copy, sandbox_root, sandbox_manifest):
     manifest = sandbox_root / "late" / "manifest.json"
     with (
-        DnsDouble.from_manifest(manifest).start() as dns,
-        RdapDouble.from_manifest(manifest).start() as rdap,
+        DnsDouble.from_manifest(manifest) as dns,
+        RdapDouble.from_manifest(manifest) as rdap,
     ):
         args = ["--db", atlas_copy, "--dns", dns.address, "--rdap-domain", rdap.url]
         proc = run_cli("enrich", *args, "--rdap-ip", rdap.url)
