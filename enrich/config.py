@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 PUBLIC_RDAP = "https://rdap.org/"
@@ -40,7 +42,7 @@ class EnrichConfig:
         if asn_source not in ASN_SOURCES:
             raise ValueError(f"ENRICH_ASN_SOURCE must be one of {ASN_SOURCES}, not {asn_source!r}")
         overrides = _mapping(_get(s, "ENRICH_TLS_ADDRESS_OVERRIDE", None))
-        ranges = _mapping(_get(s, "ENRICH_CDN_RANGES", None))
+        ranges = _cdn_ranges(_get(s, "ENRICH_CDN_RANGES", None))
         return cls(
             dns_servers=tuple(
                 parse_hostport(x, 53) for x in _listing(_get(s, "ENRICH_DNS_SERVERS"))
@@ -101,6 +103,17 @@ def _mapping(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise ValueError(f"expected a mapping, got {value!r}")
     return dict(value)
+
+
+def _cdn_ranges(value: Any) -> dict[str, Any]:
+    """{cdn: [cidr]} given inline (mapping / JSON) or as a .toml/.json file of that shape or of
+    config/vocab/cdn.toml's shape ({cdn: {ranges = [...]}})."""
+    if isinstance(value, str | Path) and not str(value).lstrip().startswith("{"):
+        path = Path(value)
+        text = path.read_text(encoding="utf-8")
+        value = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+    table = _mapping(value)
+    return {k: (v.get("ranges", []) if isinstance(v, Mapping) else v) for k, v in table.items()}
 
 
 def _boolean(value: Any) -> bool:

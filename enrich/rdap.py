@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import urllib.error
 import urllib.parse
@@ -173,6 +174,12 @@ def parse_ip(obj: dict, ip: str) -> dict:
         prefix = c.get("v4prefix") or c.get("v6prefix")
         if prefix and c.get("length") is not None:
             cidrs.append(f"{prefix}/{c['length']}")
+    if not cidrs and obj.get("startAddress") and obj.get("endAddress"):
+        try:
+            first, last = (ipaddress.ip_address(obj[k]) for k in ("startAddress", "endAddress"))
+            cidrs = [str(n) for n in ipaddress.summarize_address_range(first, last)]
+        except (TypeError, ValueError):
+            pass
     org = None
     for ent, _ in walk_entities(obj):
         if "registrant" in _roles(ent):
@@ -183,7 +190,7 @@ def parse_ip(obj: dict, ip: str) -> dict:
         "ip": ip,
         "name": obj.get("name"),
         "handle": obj.get("handle"),
-        "cidr": cidrs[0] if cidrs else None,
+        "cidr": ", ".join(cidrs) or None,
         "start": obj.get("startAddress"),
         "end": obj.get("endAddress"),
         "country": (str(obj["country"]).upper() if obj.get("country") else None),

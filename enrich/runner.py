@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from enrich import asn as asn_source
 from enrich import rdap
@@ -77,7 +78,7 @@ def enrich_domain(
     `headers`: response headers from the crawl (CDN markers). `cache`: earlier results; fresh
     successful ones (config.ttl_hours) are reused instead of asked again.
     """
-    domain = domain.strip().lower().rstrip(".")
+    domain = normalise_name(domain)
     cache = cache or {}
     now = datetime.now(UTC)
 
@@ -139,6 +140,18 @@ def enrich_domain(
             "cdn", False, None, "nothing to judge from (no address, name server or header)"
         )
     return {k: out[k] for k in SOURCES if k in out}
+
+
+def normalise_name(name: str) -> str:
+    """'https://Www.Pänel.com/x' -> 'www.xn--pnel-qoa.com' (host only, lower case, A-labels)."""
+    name = name.strip()
+    if "://" in name:
+        name = urlsplit(name).hostname or ""
+    name = name.split("/")[0].lower().rstrip(".")
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return name
 
 
 def _addresses(dns_data: Mapping, limit: int) -> list[str]:
@@ -207,8 +220,8 @@ def enrich_many(
     domains: Iterable[str], config: EnrichConfig, tls: Iterable[str] = (), workers: int = 8
 ) -> dict[str, dict[str, SourceResult]]:
     """Enrich several portals concurrently; `tls` names the ones served over HTTPS."""
-    https = {d.lower() for d in tls}
-    names = list(dict.fromkeys(d.strip().lower().rstrip(".") for d in domains))
+    https = {normalise_name(d) for d in tls}
+    names = list(dict.fromkeys(normalise_name(d) for d in domains))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {d: pool.submit(enrich_domain, d, config, d in https) for d in names}
         return {d: f.result() for d, f in futures.items()}

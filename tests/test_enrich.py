@@ -358,10 +358,22 @@ def test_cloudflare_ip_marks_origin_hidden() -> None:
     assert extra["cdn"] == "mycdn" and extra["origin_hidden"] is True
 
 
-def test_cdn_ranges_setting_reaches_detection(doubles) -> None:
+def test_cdn_ranges_setting_reaches_detection(doubles, tmp_path: Path) -> None:
     settings = {**doubles["settings"], "ENRICH_CDN_RANGES": '{"sandbox-cdn": ["203.0.113.0/24"]}'}
     results = enrich_domain("smmking-panel.in", EnrichConfig.from_settings(settings))
     assert summarise(results)["cdn"] == "sandbox-cdn" and summarise(results)["origin_hidden"]
+    ranges = tmp_path / "ranges.toml"
+    ranges.write_text('[akamai]\nranges = ["198.51.100.0/24"]\n')
+    settings["ENRICH_CDN_RANGES"] = str(ranges)
+    # A file in the vocabulary's shape adds ranges to a known CDN; a plain IP stays uncovered.
+    results = enrich_domain("https://WWW.CheapLikes.net/", EnrichConfig.from_settings(settings))
+    got = summarise(results)
+    assert (
+        got["cdn"] == "akamai"
+        and got["cdn_name"] == "Akamai"
+        and got["host"] == "www.cheaplikes.net"
+    )
+    assert detect_cdn(ips=["198.51.100.20"])["cdn"] is None
 
 
 def test_cache_reuses_fresh_results_and_refreshes_stale(doubles) -> None:
@@ -429,7 +441,7 @@ def test_rdap_parsers_on_registry_shapes() -> None:
     }
     net = parse_ip(ripe, "185.178.208.1")
     assert (net["name"], net["country"], net["org"]) == ("DDOS-GUARD-NET", "RU", "DDOS-GUARD LTD")
-    assert net["abuse_email"] == "abuse@ddos-guard.net" and net["cidr"] is None
+    assert net["abuse_email"] == "abuse@ddos-guard.net" and net["cidr"] == "185.178.208.0/22"
     # A registry answer with the registrar's IANA ID only in publicIds and a registrant abuse
     # entity that is not the registrar's: the registrar's own abuse contact wins.
     dom = {
