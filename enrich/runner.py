@@ -89,12 +89,17 @@ def enrich_domain(
         return None
 
     out: dict[str, SourceResult] = {}
+    literal = _ip_literal(domain)
     with ThreadPoolExecutor(max_workers=3) as pool:
         reg = registrable_domain(domain)
-        rdap_dom = cached("rdap_domain") or pool.submit(
-            _run, "rdap_domain", lambda: (rdap.lookup_domain(reg, config), [])
-        )
-        out["dns"] = cached("dns") or _run("dns", lambda: resolve_portal(domain, config))
+        if literal:  # a portal on a bare address: no name to resolve or registration to ask
+            rdap_dom = SourceResult("rdap_domain", False, None, "an IP address has no registrar")
+            out["dns"] = SourceResult("dns", True, _literal_dns(literal))
+        else:
+            rdap_dom = cached("rdap_domain") or pool.submit(
+                _run, "rdap_domain", lambda: (rdap.lookup_domain(reg, config), [])
+            )
+            out["dns"] = cached("dns") or _run("dns", lambda: resolve_portal(domain, config))
         dns_data = out["dns"].data or {}
         ips = _addresses(dns_data, config.max_ips)
 
@@ -143,15 +148,34 @@ def enrich_domain(
 
 
 def normalise_name(name: str) -> str:
-    """'https://Www.Pänel.com/x' -> 'www.xn--pnel-qoa.com' (host only, lower case, A-labels)."""
+    """'https://Www.Pänel.com/x' -> 'www.xn--pnel-loa.com' (host only, lower case, A-labels)."""
     name = name.strip()
     if "://" in name:
         name = urlsplit(name).hostname or ""
     name = name.split("/")[0].lower().rstrip(".")
+    if name.startswith("["):  # an IPv6 literal as written in URLs
+        return name.partition("]")[0].strip("[")
+    if name.count(":") == 1:  # host:port
+        name = name.partition(":")[0]
     try:
         return name.encode("idna").decode("ascii")
     except UnicodeError:
         return name
+
+
+def _ip_literal(name: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(name.strip("[]")))
+    except ValueError:
+        return None
+
+
+def _literal_dns(ip: str) -> dict:
+    family = "aaaa" if ":" in ip else "a"
+    data = {"name": ip, "registrable": None, "a": [], "aaaa": [], "cnames": []}
+    data.update(ns=[], mx=[], mx_records=[])
+    data[family] = [ip]
+    return data
 
 
 def _addresses(dns_data: Mapping, limit: int) -> list[str]:

@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 from enrich.cdn import detect_cdn
 from enrich.config import EnrichConfig
 from enrich.rdap import parse_domain, parse_ip
-from enrich.runner import SourceResult, enrich_domain, enrich_many, summarise
+from enrich.runner import SourceResult, enrich_domain, enrich_many, normalise_name, summarise
 from enrich.tls import covers
 from sandbox.dns import DnsDouble
 from sandbox.rdap import RdapDouble
@@ -511,3 +511,14 @@ def test_config_parsing_and_wildcards() -> None:
         EnrichConfig.from_settings({"ENRICH_ASN_SOURCE": "whois"})
     assert covers("www.panel.com", ["*.panel.com"]) and not covers("a.b.panel.com", ["*.panel.com"])
     assert not covers("panel.com", ["*.panel.com"])
+
+
+def test_portal_on_a_bare_address(doubles) -> None:
+    config = EnrichConfig.from_settings(doubles["settings"])
+    results = enrich_domain("http://203.0.113.45:8080/services", config)
+    got = summarise(results)
+    assert got["ips"] == ["203.0.113.45"] and got["asn"] == 47583 and got["country"] == "IN"
+    assert got["ip_networks"][0]["abuse_email"] == "abuse@hostinger.com"
+    assert set(got["errors"]) == {"rdap_domain"}
+    assert normalise_name("[2001:db8::1]:443") == "2001:db8::1"
+    assert normalise_name("Pänel.COM.") == "xn--pnel-loa.com"
