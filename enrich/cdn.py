@@ -92,10 +92,9 @@ def detect_cdn(
     for p in profiles(extra_ranges):
         for ip in ip_list:
             addr = _address(ip)
-            if addr is not None and any(
-                addr in net for net in p.ranges if net.version == addr.version
-            ):
-                evidence.append({"cdn": p.key, "kind": "ip_range", "value": ip})
+            net = next((n for n in p.ranges if addr is not None and addr in n), None)
+            if net is not None:
+                evidence.append({"cdn": p.key, "kind": "ip_range", "value": f"{ip} in {net}"})
                 cdn_ips.append(ip)
         for asn in sorted(asn_set & p.asns):
             evidence.append({"cdn": p.key, "kind": "asn", "value": f"AS{asn}"})

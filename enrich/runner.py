@@ -314,6 +314,7 @@ def summarise(results: Mapping[str, SourceResult]) -> dict:
         "cdn_name": cdn_d.get("cdn_name"),
         "origin_hidden": bool(cdn_d.get("origin_hidden")),
         "dns_provider": cdn_d.get("dns_provider"),
+        "cdn_evidence": [f"{e['kind']}: {e['value']}" for e in cdn_d.get("evidence", [])],
         "registrar": {k: registrar.get(k) for k in ("name", "iana_id", "abuse_email")}
         if registrar
         else None,

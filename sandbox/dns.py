@@ -138,7 +138,7 @@ class DnsDouble:
                 wire, peer = self._udp.recvfrom(4096)
             except (TimeoutError, OSError):
                 continue
-            reply = self.answer(wire, max_size=512)
+            reply = self.answer(wire, max_size=512, udp=True)
             if reply is not None:
                 try:
                     self._udp.sendto(reply, peer)
@@ -168,14 +168,17 @@ class DnsDouble:
             except (OSError, EOFError):
                 return
 
-    def answer(self, wire: bytes, max_size: int = 65535) -> bytes | None:
-        """The reply to one query in wire format (None when muted or unparseable)."""
+    def answer(self, wire: bytes, max_size: int = 65535, udp: bool = False) -> bytes | None:
+        """The reply to one query in wire format (None when muted or unparseable); over UDP a
+        reply larger than the client's EDNS payload (512 without EDNS) is truncated (TC)."""
         if self.mute:
             return None
         try:
             query = dns.message.from_wire(wire)
         except dns.exception.DNSException:
             return None
+        if udp and query.edns >= 0:
+            max_size = max(512, min(query.payload, 4096))
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA
         if len(query.question) != 1:
@@ -235,7 +238,9 @@ def _rrset(name: str, qtype: str, values: list) -> dns.rrset.RRset:
     if qtype == "TXT":
         rrset = dns.rrset.RRset(owner, dns.rdataclass.IN, dns.rdatatype.TXT)
         for v in values:
-            rrset.add(TXT(dns.rdataclass.IN, dns.rdatatype.TXT, [str(v).encode()]), TTL)
+            raw = str(v).encode()
+            chunks = [raw[i : i + 255] for i in range(0, len(raw), 255)] or [b""]
+            rrset.add(TXT(dns.rdataclass.IN, dns.rdatatype.TXT, chunks), TTL)
         return rrset
     return dns.rrset.from_text_list(owner, TTL, "IN", qtype, [str(v) for v in values])
 

@@ -123,7 +123,6 @@ def network_object(
         "name": name,
         "type": "ASSIGNED PA",
         "country": country,
-        "parentHandle": None,
         "cidr0_cidrs": [{key: str(net.network_address), "length": net.prefixlen}],
         "entities": [
             {

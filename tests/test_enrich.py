@@ -234,6 +234,9 @@ def test_full_enrichment_through_doubles_fills_every_field(doubles) -> None:
         )
         assert got["cdn"] == want["cdn"]
         assert got["origin_hidden"] is (want["cdn"] is not None)
+        if want["cdn"] == "cloudflare":
+            assert "ip_range: 104.21.33.7 in 104.16.0.0/13" in got["cdn_evidence"]
+            assert "asn: AS13335" in got["cdn_evidence"] and got["dns_provider"] == "cloudflare"
         assert got["registrar"] == want["registrar"]
         assert (got["created"], got["expires"]) == (want["created"], want["expires"])
         addresses = want["ipv4"] + want["ipv6"]
@@ -522,3 +525,14 @@ def test_portal_on_a_bare_address(doubles) -> None:
     assert set(got["errors"]) == {"rdap_domain"}
     assert normalise_name("[2001:db8::1]:443") == "2001:db8::1"
     assert normalise_name("Pänel.COM.") == "xn--pnel-loa.com"
+
+
+def test_large_answer_is_truncated_over_udp_and_fetched_over_tcp() -> None:
+    from enrich.dns import make_resolver, query
+
+    many = [f"198.51.100.{i}" for i in range(1, 121)]
+    with DnsDouble({"big-panel.com": {"A": many}}) as double:
+        config = EnrichConfig.from_settings({"ENRICH_DNS_SERVERS": [double.address]})
+        rdatas, _ = query(make_resolver(config), "big-panel.com", "A")
+        assert sorted(rd.address for rd in rdatas) == sorted(many)
+    assert double.queries == [("big-panel.com", "A")] * 2  # UDP (truncated), then TCP
