@@ -22,6 +22,8 @@ class EnrichConfig:
     rdap_domain_url: str = PUBLIC_RDAP
     rdap_ip_url: str = PUBLIC_RDAP
     rdap_timeout: float = 15.0
+    rdap_retries: int = 2  # after a 429/503 asking to retry within rdap_retry_wait seconds
+    rdap_retry_wait: float = 10.0
     rdap_proxy: str | None = None  # http(s) proxy for RDAP; None: direct, environment ignored
     asn_source: str = "cymru-dns"
     tls: bool = True
@@ -51,6 +53,8 @@ class EnrichConfig:
             rdap_domain_url=str(_get(s, "ENRICH_RDAP_DOMAIN_URL", d.rdap_domain_url)),
             rdap_ip_url=str(_get(s, "ENRICH_RDAP_IP_URL", d.rdap_ip_url)),
             rdap_timeout=float(_get(s, "ENRICH_RDAP_TIMEOUT", d.rdap_timeout)),
+            rdap_retries=int(_get(s, "ENRICH_RDAP_RETRIES", d.rdap_retries)),
+            rdap_retry_wait=float(_get(s, "ENRICH_RDAP_RETRY_WAIT", d.rdap_retry_wait)),
             rdap_proxy=_get(s, "ENRICH_RDAP_PROXY", None) or None,
             asn_source=asn_source,
             tls=_boolean(_get(s, "ENRICH_TLS", d.tls)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +23,23 @@ def _url(base: str, kind: str, key: str) -> str:
     return base.rstrip("/") + f"/{kind}/" + urllib.parse.quote(key, safe=":.")
 
 
+def _get(
+    opener: urllib.request.OpenerDirector, req: urllib.request.Request, timeout: float
+) -> bytes:
+    with opener.open(req, timeout=timeout) as resp:
+        return resp.read(MAX_BYTES + 1)
+
+
+def _retry_after(exc: urllib.error.HTTPError, cap: float) -> float | None:
+    """Seconds to wait before asking again (Retry-After, default 1 s); None when above `cap`."""
+    value = (exc.headers or {}).get("Retry-After", "1")
+    try:
+        wait = max(0.0, float(value))
+    except ValueError:
+        wait = 1.0  # an HTTP date: wait a little rather than parse it
+    return wait if wait <= cap else None
+
+
 def fetch(url: str, config: EnrichConfig, expect: str) -> dict:
     """GET an RDAP object (redirects followed); RdapError unless it is a JSON `expect` object."""
     proxies = {"http": config.rdap_proxy, "https": config.rdap_proxy} if config.rdap_proxy else {}
@@ -33,17 +51,21 @@ def fetch(url: str, config: EnrichConfig, expect: str) -> dict:
             "User-Agent": config.user_agent,
         },
     )
-    try:
-        with opener.open(req, timeout=config.rdap_timeout) as resp:
-            body = resp.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise RdapError(f"HTTP {exc.code} from {exc.url or url}") from exc
-    except urllib.error.URLError as exc:
-        raise RdapError(f"cannot reach {url}: {exc.reason}") from exc
-    except TimeoutError as exc:
-        raise RdapError(f"timeout reading {url}") from exc
-    except OSError as exc:
-        raise RdapError(f"{type(exc).__name__} reading {url}: {exc}") from exc
+    for attempt in range(config.rdap_retries + 1):
+        try:
+            body = _get(opener, req, config.rdap_timeout)
+            break
+        except urllib.error.HTTPError as exc:
+            wait = _retry_after(exc, config.rdap_retry_wait)
+            if exc.code not in (429, 503) or attempt == config.rdap_retries or wait is None:
+                raise RdapError(f"HTTP {exc.code} from {exc.url or url}") from exc
+            time.sleep(wait)  # rate limited: RDAP services ask clients to slow down
+        except urllib.error.URLError as exc:
+            raise RdapError(f"cannot reach {url}: {exc.reason}") from exc
+        except TimeoutError as exc:
+            raise RdapError(f"timeout reading {url}") from exc
+        except OSError as exc:
+            raise RdapError(f"{type(exc).__name__} reading {url}: {exc}") from exc
     if len(body) > MAX_BYTES:
         raise RdapError(f"answer from {url} larger than {MAX_BYTES} bytes")
     try:

@@ -1,8 +1,8 @@
 """A local RDAP server double returning RFC 9083-shaped JSON for /domain/<name> and /ip/<addr>.
 
 Unknown objects: 404 with an RDAP error object. `faults` {"domain/<name>" | "ip/<addr>" | "*":
-"500" | "garbage" | "wrong-object" | "slow"} makes chosen answers fail; with `redirect=True`
-every question is first redirected (302), as the public rdap.org bootstrap does.
+"500" | "garbage" | "wrong-object" | "slow" | "429" (the first time only)} makes answers fail;
+with `redirect=True` every question is first redirected (302), as the rdap.org bootstrap does.
 """
 
 from __future__ import annotations
@@ -236,6 +236,8 @@ def _handler(double: RdapDouble) -> type[BaseHTTPRequestHandler]:
                 return self._send(400, _error(400, "Bad Request"))
             kind, key = parts
             fault = double.faults.get(f"{kind}/{key.lower()}") or double.faults.get("*")
+            if fault == "429" and double.requests.count(path) == 1:
+                return self._send(429, _error(429, "Too Many Requests"), retry_after="0")
             if fault == "500":
                 return self._send(
                     500, b"<html><body>Internal Server Error</body></html>", "text/html"
@@ -253,8 +255,16 @@ def _handler(double: RdapDouble) -> type[BaseHTTPRequestHandler]:
                 return self._send(404, _error(404, "Not Found"))
             self._send(200, json.dumps(obj).encode())
 
-        def _send(self, status: int, body: bytes, ctype: str = "application/rdap+json") -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            ctype: str = "application/rdap+json",
+            retry_after: str | None = None,
+        ) -> None:
             self.send_response(status)
+            if retry_after is not None:
+                self.send_header("Retry-After", retry_after)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -536,3 +536,14 @@ def test_large_answer_is_truncated_over_udp_and_fetched_over_tcp() -> None:
         rdatas, _ = query(make_resolver(config), "big-panel.com", "A")
         assert sorted(rd.address for rd in rdatas) == sorted(many)
     assert double.queries == [("big-panel.com", "A")] * 2  # UDP (truncated), then TCP
+
+
+def test_rdap_rate_limit_is_retried(doubles) -> None:
+    doubles["rdap"].faults = {"domain/cheaplikes.net": "429"}
+    config = EnrichConfig.from_settings(doubles["settings"])
+    results = enrich_domain("cheaplikes.net", config)
+    assert results["rdap_domain"].ok, results["rdap_domain"].error
+    assert doubles["rdap"].requests.count("/registry/domain/cheaplikes.net") == 2
+    no_retry = EnrichConfig.from_settings({**doubles["settings"], "ENRICH_RDAP_RETRIES": 0})
+    doubles["rdap"].faults = {"domain/smmking-panel.in": "429"}
+    assert "HTTP 429" in enrich_domain("smmking-panel.in", no_retry)["rdap_domain"].error
