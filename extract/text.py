@@ -6,7 +6,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])")
 _DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
@@ -20,10 +19,10 @@ for _base in (0x1F150, 0x1F170, 0x1F130, 0x1F110):  # enclosed letters
 
 
 def collapse_ws(text: str | None) -> str:
-    """Collapse runs of whitespace (incl. NBSP) to one space and strip."""
+    """Collapse runs of whitespace (incl. NBSP) to one space and strip (as str.split does)."""
     if not text:
         return ""
-    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,134 @@
+"""Extract a portal's service catalogue from raw HTML of any layout.
+
+Entry point: `extract_offers(html, url) -> list[Offer]`. Panel tables (one row per service,
+priced per N units) come from extract.tables/extract.rows; retail package cards from
+extract.cards. Pure: no network, no Scrapy.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml import html as lhtml
+
+from extract.cards import card_offers
+from extract.model import Offer
+from extract.prices import find_currency
+from extract.rows import grid_offers
+from extract.tables import Grid, div_grids, heading_before, table_grids
+
+_CURRENCY_XPATH = (
+    "//meta[@itemprop='priceCurrency']/@content|//*[@itemprop='priceCurrency']/@content"
+    "|//meta[@property='og:price:currency' or @property='product:price:currency']/@content"
+)
+
+
+def parse_html(html: str) -> lhtml.HtmlElement | None:
+    if not html or not html.strip():
+        return None
+    if html.lstrip().startswith("<?xml"):
+        html = html.split("?>", 1)[-1]
+    try:
+        return lhtml.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def page_currency(doc: lhtml.HtmlElement) -> str | None:
+    """The page's display currency from price metadata or a currency switcher."""
+    for value in doc.xpath(_CURRENCY_XPATH):
+        code = find_currency(str(value))
+        if code:
+            return code
+    for el in doc.xpath(
+        "//*[contains(translate(@class,'CURENY','cureny'),'currency') or contains(@id,'currency')]"
+    ):
+        if el.tag == "select":
+            chosen = el.xpath(".//option[@selected]") or el.xpath(".//option")[:1]
+            text = chosen[0].text_content() if chosen else ""
+        else:
+            text = el.text_content()
+        if len(text) <= 40:
+            code = find_currency(text)
+            if code:
+                return code
+    return None
+
+
+def _accept(offers: list[Offer], has_quantities: bool) -> bool:
+    """A grid is a service catalogue when its rows look like unit offers for engagement."""
+    if not offers:
+        return False
+    classified = sum(1 for o in offers if o.platform != "other" or o.product != "other")
+    if classified / len(offers) < 0.25:
+        return False
+    return has_quantities or classified / len(offers) >= 0.6
+
+
+def table_offers(doc: lhtml.HtmlElement, currency: str | None) -> tuple[list[Offer], set]:
+    """Offers from all service grids, and the grid elements used."""
+    grids: list[Grid] = table_grids(doc)
+    tables = {g.element for g in grids}
+    grids += div_grids(doc)
+    offers: list[Offer] = []
+    used: set = set()
+    accepted: list[tuple[Grid, list[Offer]]] = []
+    fallback = None
+    results = []
+    for grid in grids:
+        result = grid_offers(grid, currency, fallback if grid.element in tables else None)
+        if result is None:
+            continue
+        if result.rows <= 0 and grid.element in tables:
+            fallback = (result.mapping, result.headers)  # header in its own table (sticky themes)
+        results.append((grid, result))
+    good_headers = set()
+    for grid, result in results:
+        if _accept(result.offers, result.has_quantities):
+            accepted.append((grid, result.offers))
+            good_headers.add(tuple(result.headers))
+    for grid, result in results:  # small tables sharing the header of an accepted one
+        if (
+            result.offers
+            and tuple(result.headers) in good_headers
+            and not _accept(result.offers, result.has_quantities)
+        ):
+            if result.has_quantities:
+                accepted.append((grid, result.offers))
+    nested = {a for g, _ in accepted for a in g.element.iterancestors()}
+    accepted = [(g, o) for g, o in accepted if g.element not in nested]
+    accepted.sort(key=lambda item: item[0].element.sourceline or 0)
+    multi = len(accepted) > 1
+    for grid, found in accepted:
+        if multi:
+            heading = heading_before(grid.element)
+            for o in found:
+                if o.category is None and heading:
+                    o.category = heading
+        offers.extend(found)
+        used.add(grid.element)
+    return offers, used
+
+
+def dedupe(offers: list[Offer]) -> list[Offer]:
+    seen: set = set()
+    out = []
+    for o in offers:
+        key = ("id", o.service_id) if o.service_id else ("name", o.name, o.price, o.per)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(o)
+    return out
+
+
+def extract_offers(html: str, url: str) -> list[Offer]:
+    """All offers a page shows: panel service rows and retail packages."""
+    doc = parse_html(html)
+    if doc is None:
+        return []
+    for bad in doc.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    currency = page_currency(doc)
+    offers, used = table_offers(doc, currency)
+    offers += card_offers(doc, url, currency, used)
+    return dedupe(offers)

@@ -1,0 +1,138 @@
+"""Turn the rows of a mapped service grid into offers (one row per service)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.classify import classify
+from extract.headers import refill_from_cell, refill_from_name
+from extract.model import Offer
+from extract.plans import is_period_price
+from extract.prices import find_currency, parse_per, parse_price, parse_quantity
+from extract.tables import Grid, HtmlElement, cell_text, header_texts, label_mapping, map_header
+
+_QTY_ANY = re.compile(r"\d[\d.,\s]*\s*[kKmM]?(?![a-zA-Z])")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class GridResult:
+    offers: list[Offer]
+    has_quantities: bool  # min/max columns present
+    rows: int
+    mapping: dict[str, int]
+    headers: list[str]
+
+
+def _find_header(grid: Grid) -> tuple[dict[str, int], list[str], int] | None:
+    """(field -> column, header texts, index of the first data row) or None."""
+    for cells in grid.header_rows:
+        mapping = map_header(cells)
+        if mapping:
+            return mapping, header_texts(cells), 0
+    for i, cells in enumerate(grid.rows[:6]):
+        mapping = map_header(cells)
+        if mapping:
+            return mapping, header_texts(cells), i + 1
+    for cells in grid.rows[:6]:
+        mapping = label_mapping(cells)
+        if mapping:
+            labels = [
+                next((c.get(a) for a in ("data-label", "data-title", "data-th") if c.get(a)), "")
+                for c in cells
+            ]
+            return mapping, labels, 0
+    return None
+
+
+def _category_row(cells: list[HtmlElement], texts: list[str]) -> str | None:
+    distinct = {id(c) for c, t in zip(cells, texts, strict=False) if t}
+    if len(distinct) == 1:
+        text = next(t for t in texts if t)
+        if len(text) <= 150 and _HAS_LETTER.search(text):
+            return text
+    return None
+
+
+def _minmax(text: str) -> tuple[int | None, int | None]:
+    nums = [parse_quantity(m.group(0)) for m in _QTY_ANY.finditer(text)]
+    nums = [n for n in nums if n is not None]
+    if len(nums) >= 2:
+        return nums[0], nums[1]
+    return None, None
+
+
+def grid_offers(
+    grid: Grid, page_currency: str | None, fallback: tuple | None = None
+) -> GridResult | None:
+    """Offers from one grid, or None when the grid is not a service table."""
+    found = _find_header(grid)
+    start = 0
+    if found is None:
+        if fallback is None:
+            return None
+        mapping, headers = fallback
+        width = len(headers)
+        if not any(len(r) == width for r in grid.rows[:5]):
+            return None
+    else:
+        mapping, headers, start = found
+    price_header = headers[mapping["price"]] if mapping["price"] < len(headers) else ""
+    currency = find_currency(price_header) or page_currency or "USD"
+    per = parse_per(price_header)
+    category: str | None = None
+    offers: list[Offer] = []
+    width = len(headers)
+    for cells in grid.rows[start:]:
+        texts = [cell_text(c) for c in cells]
+        if map_header(cells) == mapping:
+            continue  # a repeated header row
+        cat = _category_row(cells, texts)
+        if cat is not None:
+            category = cat
+            continue
+        if len(cells) != width:
+            if len(cells) < max(mapping.values()) + 1:
+                continue
+            texts = texts[len(cells) - width :] if len(cells) > width else texts
+        offer = _row_offer(texts, mapping, currency, per, category)
+        if offer is not None:
+            offers.append(offer)
+    has_q = any(k in mapping for k in ("min", "max", "minmax"))
+    return GridResult(offers, has_q, len(grid.rows) - start, mapping, headers)
+
+
+def _row_offer(
+    texts: list[str], m: dict[str, int], currency: str, per: int, category: str | None
+) -> Offer | None:
+    def get(fld: str) -> str:
+        i = m.get(fld)
+        return texts[i] if i is not None and i < len(texts) else ""
+
+    name = get("name")
+    if not name or name.replace(".", "").replace(",", "").isdigit():
+        return None
+    price_text = get("price")
+    if is_period_price(price_text):
+        return None
+    price = parse_price(price_text, currency)
+    if price is None:
+        return None
+    lo, hi = parse_quantity(get("min")), parse_quantity(get("max"))
+    if "minmax" in m and lo is None and hi is None:
+        lo, hi = _minmax(get("minmax"))
+    sid = get("id").lstrip("#№ ").strip() or None
+    if sid and (len(sid) > 24 or " " in sid.strip()):
+        sid = None
+    cat = get("category") or category
+    refill = refill_from_cell(get("refill")) if "refill" in m else None
+    if refill is None and "guarantee" in m:
+        refill = refill_from_cell(get("guarantee"))
+    if refill is None:
+        refill = refill_from_name(name)
+    platform, product = classify(name, cat)
+    return Offer(
+        name=name, price=price[0], currency=price[1], per=per, platform=platform, product=product,
+        service_id=sid, category=cat, min=lo, max=hi, refill=refill, kind="rate",
+    )  # fmt: skip

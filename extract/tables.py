@@ -1,0 +1,195 @@
+"""Find service grids (HTML tables and repeated div rows) and map their columns to fields."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lxml import html as lhtml
+
+from extract.headers import header_field
+from extract.text import collapse_ws
+
+HtmlElement = lhtml.HtmlElement
+_SKIP_TEXT = {"script", "style", "noscript", "template", "del", "s", "strike", "select", "button"}
+_ICON = re.compile(r"^[a-z]+(?:_[a-z0-9]+)*$")
+_LABEL_ATTRS = ("data-label", "data-title", "data-th", "data-column", "data-name")
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend"}
+
+
+@dataclass
+class Grid:
+    """Rows of cells (colspans expanded by repeating the cell) plus where the grid sits."""
+
+    element: HtmlElement
+    rows: list[list[HtmlElement]]
+    header_rows: list[list[HtmlElement]] = field(default_factory=list)  # outside `rows`
+    is_table: bool = True
+
+
+def cell_text(el: HtmlElement, header: bool = False) -> str:
+    """Visible text of a cell, without struck-through prices, scripts or (for headers) icons."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _SKIP_TEXT:
+            if node.tail:
+                parts.append(node.tail)
+            return
+        icon = header and tag in ("i", "svg", "span", "em") and _is_icon(node)
+        if node.text and not icon:
+            parts.append(node.text)
+        if not icon:
+            for child in node:
+                walk(child)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+
+    walk(el)
+    return collapse_ws(" ".join(parts))
+
+
+def _is_icon(node: HtmlElement) -> bool:
+    cls = (node.get("class") or "").lower()
+    text = (node.text or "").strip()
+    if len(node) == 0 and ("icon" in cls or "material" in cls or node.tag == "i"):
+        return not text or bool(_ICON.match(text))
+    return False
+
+
+def _row_cells(tr: HtmlElement) -> list[HtmlElement]:
+    cells: list[HtmlElement] = []
+    for td in tr:
+        if td.tag in ("td", "th"):
+            try:
+                span = min(max(int(td.get("colspan", "1")), 1), 50)
+            except ValueError:
+                span = 1
+            cells.extend([td] * span)
+    return cells
+
+
+def table_grids(doc: HtmlElement) -> list[Grid]:
+    grids = []
+    for table in doc.iter("table"):
+        trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+        rows = [_row_cells(tr) for tr in trs]
+        rows = [r for r in rows if r]
+        if len(rows) >= 2 or (rows and len(rows[0]) >= 3):
+            grids.append(Grid(table, rows))
+    return grids
+
+
+def _div_cells(row: HtmlElement) -> list[HtmlElement]:
+    node = row
+    for _ in range(3):
+        kids = [k for k in node if isinstance(k.tag, str) and k.tag not in _SKIP_TEXT]
+        if len(kids) == 1:
+            node = kids[0]
+            continue
+        return kids
+    return []
+
+
+def div_grids(doc: HtmlElement) -> list[Grid]:
+    """Containers whose children repeat one (tag, class) row shape with >= 3 cells each."""
+    grids = []
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag in (
+            "table",
+            "tr",
+            "thead",
+            "tbody",
+            "select",
+            "head",
+        ):
+            continue
+        kids = [k for k in el if isinstance(k.tag, str) and k.tag not in _SKIP_TEXT]
+        if len(kids) < 2 or el.tag in ("td", "th"):
+            continue
+        shapes = Counter((k.tag, k.get("class", "")) for k in kids)
+        shape, count = shapes.most_common(1)[0]
+        if count < 2:
+            continue
+        rows = [k for k in kids if (k.tag, k.get("class", "")) == shape]
+        cells = [_div_cells(r) for r in rows[:20]]
+        widths = sorted(len(c) for c in cells)
+        if widths[len(widths) // 2] < 3 or widths[len(widths) // 2] > 20:
+            continue
+        if next(el.iterancestors("table"), None) is not None:
+            continue
+        all_rows = [_div_cells(k) for k in kids]
+        header_rows = []
+        prev = el.getprevious()
+        if prev is not None:
+            header_rows = [_div_cells(prev)] + [
+                _div_cells(d) for d in prev.iterdescendants() if len(d) >= 3
+            ][:3]
+        grids.append(
+            Grid(el, [r for r in all_rows if r], [h for h in header_rows if h], is_table=False)
+        )
+    return grids
+
+
+def map_header(cells: list[HtmlElement]) -> dict[str, int] | None:
+    """Column index of each field when `cells` read as a header with at least a name and a price."""
+    mapping: dict[str, int] = {}
+    seen = set()
+    unmapped = 0
+    for i, cell in enumerate(cells):
+        if id(cell) in seen:
+            continue
+        seen.add(id(cell))
+        text = cell_text(cell, header=True)
+        if len(text) > 60:
+            return None
+        fld = header_field(text) if text else None
+        if fld and fld not in mapping:
+            mapping[fld] = i
+        elif text:
+            unmapped += 1
+    if "name" in mapping and "price" in mapping and (len(mapping) >= 3 or unmapped == 0):
+        return mapping
+    return None
+
+
+def label_mapping(cells: list[HtmlElement]) -> dict[str, int] | None:
+    """Per-cell labels (data-label="Rate per 1000") used as a header when a grid has none."""
+    mapping: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        label = next((cell.get(a) for a in _LABEL_ATTRS if cell.get(a)), None)
+        fld = header_field(label) if label else None
+        if fld and fld not in mapping:
+            mapping[fld] = i
+    return mapping if "name" in mapping and "price" in mapping else None
+
+
+def header_texts(cells: list[HtmlElement]) -> list[str]:
+    return [cell_text(c, header=True) for c in cells]
+
+
+def heading_before(el: HtmlElement, limit: int = 3) -> str | None:
+    """Text of a heading right before a grid (its caption or a preceding h1-h6), if short."""
+    cap = el.find("caption")
+    if cap is not None:
+        return cell_text(cap) or None
+    node = el
+    for _ in range(limit):
+        prev = node.getprevious()
+        while prev is not None and not isinstance(prev.tag, str):
+            prev = prev.getprevious()
+        if prev is not None:
+            if prev.tag in _HEADING_TAGS:
+                text = cell_text(prev)
+                return text if 0 < len(text) <= 100 else None
+            heads = [h for h in prev.iter(*_HEADING_TAGS)]
+            if heads and len(cell_text(prev)) <= 200:
+                text = cell_text(heads[-1])
+                return text if 0 < len(text) <= 100 else None
+            return None
+        node = node.getparent()
+        if node is None:
+            return None
+    return None
