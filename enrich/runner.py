@@ -111,6 +111,9 @@ def enrich_domain(
         out["cdn"] = SourceResult(
             "cdn", False, None, "nothing to judge from (no address, name server or header)"
         )
+    # A fresh cached verdict that says the same is kept (callers store only what changed).
+    if (hit := cached("cdn")) is not None and out["cdn"].ok and hit.data == out["cdn"].data:
+        out["cdn"] = hit
     return {k: out[k] for k in SOURCES if k in out}
 
 

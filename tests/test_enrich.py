@@ -386,6 +386,7 @@ def test_cache_reuses_fresh_results_and_refreshes_stale(doubles) -> None:
     queried = len(doubles["dns"].queries)
     again = enrich_domain("smmking-panel.in", config, cache=first)
     assert len(doubles["rdap"].requests) == asked and len(doubles["dns"].queries) == queried
+    assert all(again[k] is first[k] for k in first)  # every answer reused, the CDN verdict too
     assert summarise(again)["registrar"] == summarise(first)["registrar"]
     stored = {
         k: SourceResult.from_dict(json.loads(json.dumps(r.to_dict()))) for k, r in first.items()
