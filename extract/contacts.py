@@ -1,0 +1,300 @@
+"""Operator contacts of one page: e-mail, phone, WhatsApp, Telegram, Skype, Discord, socials.
+
+Links are trusted (mailto:, tel:, wa.me, t.me, social profiles); visible text is read for
+(de-obfuscated) e-mails, "+"-prefixed numbers anywhere and bare numbers only after a label.
+Form placeholder/value attributes are never read. Telegram invite links (t.me/+…, joinchat)
+carry no handle and are not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import phonenumbers
+
+from config.vocab import load
+from extract.domains import _extractor
+from extract.model import Contact
+
+if TYPE_CHECKING:
+    from extract.leads import PageView
+
+EMAIL_RE = re.compile(
+    r"(?<![\w.%+-])([a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+"
+    r"[a-z]{2,24})(?![\w-]|\.[a-z0-9])",
+    re.I,
+)
+_AT = r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\s+at\s+|\(@\)|\[@\])\s*"
+_DOT = r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\s+dot\s+|\(\.\)|\[\.\])\s*"
+_OBFUSCATED = re.compile(
+    rf"(?<![\w.-])([a-z0-9][a-z0-9._+-]{{0,63}}){_AT}([a-z0-9-]+(?:(?:{_DOT}|\.)[a-z0-9-]+)*)"
+    rf"(?:{_DOT}|\.)([a-z]{{2,24}})\b",
+    re.I,
+)
+_DOT_SUB = re.compile(_DOT, re.I)
+_TG_HANDLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_HANDLE_RE = {
+    "instagram": re.compile(r"^[A-Za-z0-9._]{1,30}$"),
+    "twitter": re.compile(r"^[A-Za-z0-9_]{1,15}$"),
+    "facebook": re.compile(r"^[A-Za-z0-9.\-]{3,80}$"),
+}
+_DISCORD_CODE = re.compile(r"^[A-Za-z0-9-]{2,32}$")
+
+
+@cache
+def _vocab() -> dict:
+    return load("contacts")
+
+
+def find_contacts(view: PageView, paypal_accounts: set[str] | None = None) -> list[Contact]:
+    """All contacts of the page (not yet deduplicated across kinds)."""
+    out: list[Contact] = []
+    out += _link_contacts(view)
+    out += _text_emails(view, paypal_accounts or set())
+    out += _text_phones(view)
+    out += _text_handles(view)
+    return out
+
+
+# --- e-mail ----------------------------------------------------------------------------------
+def clean_email(raw: str) -> str | None:
+    """Lower-cased address if `raw` is a plausible real e-mail, else None."""
+    email = unquote(raw).strip().strip(".,;:").lower()
+    m = EMAIL_RE.fullmatch(email)
+    if not m:
+        return None
+    local, _, domain = email.rpartition("@")
+    v = _vocab()["placeholders"]
+    tld = domain.rsplit(".", 1)[-1]
+    if tld in v["file_extensions"] or email in v["emails"] or email in v["boilerplate"]:
+        return None
+    if domain in v["domains"] or any(domain.endswith("." + d) for d in v["domains"]):
+        return None
+    if local in v["local_parts"] and domain in v["generic_local_domains"]:
+        return None
+    parts = _extractor()(domain)
+    if not parts.suffix or not parts.domain:
+        return None
+    return email
+
+
+def _text_emails(view: PageView, paypal_accounts: set[str]) -> list[Contact]:
+    out = []
+    text = view.text
+    for m in _OBFUSCATED.finditer(text):
+        host = _DOT_SUB.sub(".", m.group(2))
+        email = clean_email(f"{m.group(1)}@{host}.{m.group(3)}")
+        if email and email not in paypal_accounts:
+            out.append(Contact("email", email, _snip(text, m.start(), m.end())))
+    for m in EMAIL_RE.finditer(text + "\n" + view.ld_json):
+        email = clean_email(m.group(1))
+        if email and email not in paypal_accounts:
+            out.append(Contact("email", email, m.group(0)))
+    for raw in view.cf_emails:
+        email = clean_email(raw)
+        if email:
+            out.append(Contact("email", email, "data-cfemail"))
+    return out
+
+
+# --- phones ----------------------------------------------------------------------------------
+def normalise_phone(raw: str, region: str | None, international: bool = False) -> str | None:
+    """E.164 form of a valid, non-placeholder number, else None."""
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < 7 or len(digits) > 15 or _is_placeholder_digits(digits):
+        return None
+    candidates = []
+    if international or raw.strip().startswith("+"):
+        candidates.append(("+" + digits, None))
+    elif raw.strip().startswith("00"):
+        candidates.append(("+" + digits[2:], None))
+    if region:
+        candidates.append((raw, region))
+    for text, reg in candidates:
+        try:
+            num = phonenumbers.parse(text, reg)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+            if not _is_placeholder_digits(str(num.national_number)):
+                return e164
+    return None
+
+
+def _is_placeholder_digits(digits: str) -> bool:
+    ph = _vocab()["placeholders"]["phones"]
+    if digits in ph or any(digits.endswith(p) and len(p) >= 9 for p in ph):
+        return True
+    if len(set(digits[-9:])) <= 2:
+        return True
+    return any(seq in digits for seq in ("123456789", "987654321", "0123456789"))
+
+
+def _labels(name: str) -> re.Pattern:
+    words = sorted(_vocab()["labels"][name], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+@cache
+def _label_res() -> dict[str, re.Pattern]:
+    return {k: _labels(k) for k in ("phone", "whatsapp", "telegram", "skype")}
+
+
+def _text_phones(view: PageView) -> list[Contact]:
+    out = []
+    text = view.text
+    window = _vocab()["labels"]["window"]
+    res = _label_res()
+    for m in phonenumbers.PhoneNumberMatcher(text, view.region or "ZZ", leniency=1):
+        raw = m.raw_string
+        before = text[max(0, m.start - window) : m.start]
+        wa = [x.end() for x in res["whatsapp"].finditer(before)]
+        ph = [x.end() for x in res["phone"].finditer(before)]
+        is_wa = bool(wa) and (not ph or wa[-1] >= ph[-1])
+        labelled = bool(wa or ph)
+        intl = raw.lstrip().startswith(("+", "00"))
+        if not intl and not labelled:
+            continue
+        e164 = normalise_phone(raw, view.region)
+        if e164:
+            out.append(Contact("whatsapp" if is_wa else "phone", e164, raw))
+    return out
+
+
+# --- handles in text -------------------------------------------------------------------------
+_TEXT_HANDLE = re.compile(r"[:\-–]?\s*@?([A-Za-z][A-Za-z0-9_]{3,31})\b")
+_SKYPE_TEXT = re.compile(r"\s*(?:id)?\s*[:\-–]\s*((?:live:)?[A-Za-z][A-Za-z0-9_.,\-:]{4,40})")
+
+
+def _text_handles(view: PageView) -> list[Contact]:
+    out = []
+    text = view.text
+    for m in _label_res()["telegram"].finditer(text):
+        tail = text[m.end() : m.end() + 40]
+        h = re.match(r"\s*(?:id|username)?\s*[:\-–]\s*@([A-Za-z][A-Za-z0-9_]{3,31})\b", tail)
+        h = h or re.match(r"\s*@([A-Za-z][A-Za-z0-9_]{3,31})\b", tail)
+        if h and h.group(1).lower() not in _vocab()["messengers"]["telegram_reserved"]:
+            out.append(Contact("telegram", h.group(1), text[m.start() : m.end() + h.end()]))
+    for m in _label_res()["skype"].finditer(text):
+        h = _SKYPE_TEXT.match(text[m.end() : m.end() + 60])
+        if h:
+            out.append(
+                Contact("skype", h.group(1).rstrip(".,:"), text[m.start() : m.end() + h.end()])
+            )
+    return out
+
+
+# --- links -----------------------------------------------------------------------------------
+def _link_contacts(view: PageView) -> list[Contact]:
+    out = []
+    for href, anchor in view.links:
+        c = contact_from_url(href, view.region, anchor)
+        if c:
+            out.append(c)
+    return out
+
+
+def contact_from_url(href: str, region: str | None = None, anchor: str = "") -> Contact | None:
+    """The contact a link points to (mailto, tel, WhatsApp, Telegram, Skype, Discord, social)."""
+    low = href.strip().lower()
+    if low.startswith("mailto:"):
+        email = clean_email(href.strip()[7:].split("?", 1)[0].split(",", 1)[0])
+        return Contact("email", email, href) if email else None
+    if low.startswith(("tel:", "callto:")):
+        raw = unquote(href.split(":", 1)[1])
+        is_wa = bool(_label_res()["whatsapp"].search(anchor))
+        e164 = normalise_phone(raw, region)
+        return Contact("whatsapp" if is_wa else "phone", e164, href) if e164 else None
+    if low.startswith("skype:"):
+        name = unquote(href.strip()[6:].split("?", 1)[0]).strip()
+        return Contact("skype", name, href) if len(name) >= 3 else None
+    if low.startswith("whatsapp://"):
+        return _whatsapp(href, region)
+    if low.startswith("tg://"):
+        dom = parse_qs(urlsplit(href).query).get("domain", [""])[0]
+        return Contact("telegram", dom, href) if _TG_HANDLE.match(dom) else None
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    bare = host[4:] if host.startswith("www.") else host
+    msg = _vocab()["messengers"]
+    if host in msg["whatsapp_hosts"] or bare in msg["whatsapp_hosts"]:
+        return _whatsapp(href, region)
+    if bare in msg["telegram_hosts"]:
+        return _telegram(parts.path, href)
+    if bare in msg["discord_hosts"]:
+        return _discord(bare, parts.path, href)
+    return _social(bare, parts.path, parts.query, href)
+
+
+def _whatsapp(href: str, region: str | None) -> Contact | None:
+    parts = urlsplit(href)
+    phone = parse_qs(parts.query).get("phone", [""])[0]
+    if not phone and (parts.hostname or "").endswith("wa.me"):
+        phone = parts.path.strip("/").split("/", 1)[0]
+    if not phone or not re.fullmatch(r"\+?[\d\s\-()]{7,20}", phone):
+        return None
+    e164 = normalise_phone(phone, region, international=True)
+    return Contact("whatsapp", e164, href) if e164 else None
+
+
+def _telegram(path: str, href: str) -> Contact | None:
+    segs = [s for s in path.split("/") if s]
+    if segs and segs[0] == "s" and len(segs) > 1:
+        segs = segs[1:]
+    if not segs or segs[0].startswith("+"):
+        return None
+    handle = unquote(segs[0]).lstrip("@")
+    if handle.lower() in _vocab()["messengers"]["telegram_reserved"] or not _TG_HANDLE.match(
+        handle
+    ):
+        return None
+    return Contact("telegram", handle, href)
+
+
+def _discord(host: str, path: str, href: str) -> Contact | None:
+    segs = [s for s in path.split("/") if s]
+    if host.endswith("discord.gg") and segs:
+        code = segs[0]
+    elif len(segs) >= 2 and segs[0] == "invite":
+        code = segs[1]
+    else:
+        return None
+    return Contact("discord", code, href) if _DISCORD_CODE.match(code) else None
+
+
+def _social(host: str, path: str, query: str, href: str) -> Contact | None:
+    soc = _vocab()["social"]
+    for prefix in ("m.", "mobile.", "web.", "en-gb.", "business."):
+        if host.startswith(prefix) and host[len(prefix) :] in soc["hosts"]:
+            host = host[len(prefix) :]
+    kind = soc["hosts"].get(host)
+    if not kind:
+        return None
+    segs = [unquote(s) for s in path.split("/") if s]
+    if kind == "facebook" and segs and segs[0] == "profile.php":
+        fid = parse_qs(query).get("id", [""])[0]
+        return Contact("facebook", fid, href) if fid.isdigit() else None
+    if not segs:
+        return None
+    handle = segs[0].lstrip("@")
+    low = handle.lower()
+    if low in soc["reserved"] or low in soc["platform_accounts"]:
+        return None
+    if len(segs) > 1 and segs[1].lower() in soc["post_segments"]:
+        return None
+    if kind == "instagram" and len(segs) > 1 and segs[1].lower() in ("p", "reel", "tv"):
+        return None
+    if not _HANDLE_RE[kind].match(handle) or handle.endswith((".php", ".html")):
+        return None
+    return Contact(kind, handle, href)
+
+
+def _snip(text: str, start: int, end: int) -> str:
+    return " ".join(text[max(0, start - 20) : end + 20].split())
