@@ -10,7 +10,7 @@ from extract.classify import classify
 from extract.model import Offer
 from extract.plans import is_period_price
 from extract.prices import parse_price, parse_quantity
-from extract.tables import HtmlElement, cell_text
+from extract.tables import HtmlElement, cell_text, iter_outside
 from extract.text import collapse_ws
 
 _CUR = r"(?:[$€£₹₺₦₽৳₫₱₩₴₸₪฿¥]|R\$|Rs\.?|INR|USD|EUR|GBP|TRY|BRL|NGN|RUB|PKR|TL|руб\.?)"
@@ -75,11 +75,8 @@ def _price_elements(doc: HtmlElement, exclude: set[HtmlElement]) -> list[HtmlEle
     """Outermost elements whose visible text is a single price with a currency."""
     found: list[HtmlElement] = []
     inside: set[HtmlElement] = set()
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el in inside:
-            continue
-        if el in exclude:
-            inside.update(el.iterdescendants())
+    for el in iter_outside(doc, exclude):
+        if el in inside or len(el) > 12:
             continue
         text = cell_text(el)
         if len(text) > 40 or not text:
@@ -143,12 +140,12 @@ def _inline_offers(
     doc: HtmlElement, context: str, exclude: set[HtmlElement], currency: str | None
 ) -> list[Offer]:
     offers = []
-    for el in doc.iter(*_BLOCK):
-        if el in exclude or any(a in exclude for a in el.iterancestors()):
+    for el in iter_outside(doc, exclude):
+        if el.tag not in _BLOCK:
             continue
         if any(isinstance(c.tag, str) and c.tag in _BLOCK for c in el):
             continue  # only leaf-ish blocks: parents repeat their children's text
-        text = cell_text(el) if el.tag != "option" else collapse_ws(el.text_content())
+        text = cell_text(el) if el.tag != "option" else collapse_ws("".join(el.itertext()))
         if not text or len(text) > 200 or is_period_price(text):
             continue
         local = _section_heading(el) or ""

@@ -8,13 +8,12 @@ extract.cards. Pure: no network, no Scrapy.
 from __future__ import annotations
 
 from lxml import etree
-from lxml import html as lhtml
 
 from extract.cards import card_offers
 from extract.model import Offer
 from extract.prices import find_currency
 from extract.rows import grid_offers
-from extract.tables import Grid, div_grids, heading_before, table_grids
+from extract.tables import Grid, HtmlElement, div_grids, heading_before, table_grids
 
 _CURRENCY_XPATH = (
     "//meta[@itemprop='priceCurrency']/@content|//*[@itemprop='priceCurrency']/@content"
@@ -22,18 +21,21 @@ _CURRENCY_XPATH = (
 )
 
 
-def parse_html(html: str) -> lhtml.HtmlElement | None:
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+
+
+def parse_html(html: str) -> HtmlElement | None:
     if not html or not html.strip():
         return None
     if html.lstrip().startswith("<?xml"):
         html = html.split("?>", 1)[-1]
     try:
-        return lhtml.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+        return etree.fromstring(html, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
 
 
-def page_currency(doc: lhtml.HtmlElement) -> str | None:
+def page_currency(doc: HtmlElement) -> str | None:
     """The page's display currency from price metadata or a currency switcher."""
     for value in doc.xpath(_CURRENCY_XPATH):
         code = find_currency(str(value))
@@ -44,9 +46,9 @@ def page_currency(doc: lhtml.HtmlElement) -> str | None:
     ):
         if el.tag == "select":
             chosen = el.xpath(".//option[@selected]") or el.xpath(".//option")[:1]
-            text = chosen[0].text_content() if chosen else ""
+            text = "".join(chosen[0].itertext()) if chosen else ""
         else:
-            text = el.text_content()
+            text = "".join(el.itertext())
         if len(text) <= 40:
             code = find_currency(text)
             if code:
@@ -64,7 +66,7 @@ def _accept(offers: list[Offer], has_quantities: bool) -> bool:
     return has_quantities or classified / len(offers) >= 0.6
 
 
-def table_offers(doc: lhtml.HtmlElement, currency: str | None) -> tuple[list[Offer], set]:
+def table_offers(doc: HtmlElement, currency: str | None) -> tuple[list[Offer], set]:
     """Offers from all service grids, and the grid elements used."""
     grids: list[Grid] = table_grids(doc)
     tables = {g.element for g in grids}
@@ -126,8 +128,7 @@ def extract_offers(html: str, url: str) -> list[Offer]:
     doc = parse_html(html)
     if doc is None:
         return []
-    for bad in doc.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
+    etree.strip_elements(doc, "script", "style", "noscript", "template", with_tail=False)
     currency = page_currency(doc)
     offers, used = table_offers(doc, currency)
     offers += card_offers(doc, url, currency, used)

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from config.vocab import load
-from extract.text import collapse_ws, fold, squash
+from extract.text import collapse_ws, fold, squash, words
 
 FIELDS = ("id", "name", "category", "price", "min", "max", "minmax", "refill", "guarantee",
           "description", "ignore")  # fmt: skip
@@ -55,34 +55,28 @@ def header_field(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _refill_rules() -> tuple[
-    tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], list[re.Pattern[str]], set, set
-]:
+def _refill_rules() -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]], set, set]:
     data = load("headers")["refill"]
-    from extract.text import words
 
-    no = tuple(words(p) for p in data["no_phrases"] if words(p))
-    yes = tuple(words(p) for p in data["yes_phrases"] if words(p))
-    pats = [re.compile(p) for p in data.get("yes_patterns", [])] + [
-        re.compile(re.escape(p)) for p in data["yes_phrases"] if not words(p)
-    ]
-    return no, yes, pats, {fold(w) for w in data["cell_yes"]}, {fold(w) for w in data["cell_no"]}
+    def phrases(items: list[str]) -> re.Pattern[str]:
+        alts = sorted({" ".join(words(p)) for p in items if words(p)}, key=len, reverse=True)
+        return re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, alts)) + r")(?!\S)")
 
-
-def _contains(toks: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(toks[i : i + n] == phrase for i in range(len(toks) - n + 1))
+    pats = [re.compile(p) for p in data.get("yes_patterns", [])]
+    pats += [re.compile(re.escape(p)) for p in data["yes_phrases"] if not words(p)]
+    cell_yes = {fold(w) for w in data["cell_yes"]}
+    cell_no = {fold(w) for w in data["cell_no"]}
+    return phrases(data["no_phrases"]), phrases(data["yes_phrases"]), pats, cell_yes, cell_no
 
 
+@lru_cache(maxsize=65536)
 def refill_from_name(name: str) -> bool | None:
     """True/False when a service name says it is (not) refilled, else None."""
-    from extract.text import words
-
     no, yes, pats, _, _ = _refill_rules()
-    toks = words(name)
-    if any(_contains(toks, p) for p in no):
+    text = " ".join(words(name))
+    if no.search(text):
         return False
-    if any(_contains(toks, p) for p in yes) or any(p.search(name) for p in pats):
+    if yes.search(text) or any(p.search(name) for p in pats):
         return True
     return None
 

@@ -86,7 +86,8 @@ def grid_offers(
     width = len(headers)
     for cells in grid.rows[start:]:
         texts = [cell_text(c) for c in cells]
-        if map_header(cells) == mapping:
+        price_text = texts[mapping["price"]] if mapping["price"] < len(texts) else ""
+        if not any(ch.isdigit() for ch in price_text) and map_header(cells) == mapping:
             continue  # a repeated header row
         cat = _category_row(cells, texts)
         if cat is not None:

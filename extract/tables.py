@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from lxml import html as lhtml
+from lxml import etree
 
 from extract.headers import header_field
 from extract.text import collapse_ws
 
-HtmlElement = lhtml.HtmlElement
+HtmlElement = etree._Element
 _SKIP_TEXT = {"script", "style", "noscript", "template", "del", "s", "strike", "select", "button"}
 _ICON = re.compile(r"^[a-z]+(?:_[a-z0-9]+)*$")
 _LABEL_ATTRS = ("data-label", "data-title", "data-th", "data-column", "data-name")
@@ -30,6 +31,8 @@ class Grid:
 
 def cell_text(el: HtmlElement, header: bool = False) -> str:
     """Visible text of a cell, without struck-through prices, scripts or (for headers) icons."""
+    if len(el) == 0:
+        return collapse_ws(el.text)
     parts: list[str] = []
 
     def walk(node: HtmlElement) -> None:
@@ -57,6 +60,17 @@ def _is_icon(node: HtmlElement) -> bool:
     if len(node) == 0 and ("icon" in cls or "material" in cls or node.tag == "i"):
         return not text or bool(_ICON.match(text))
     return False
+
+
+def iter_outside(root: HtmlElement, exclude: set) -> Iterator[HtmlElement]:
+    """Elements under `root` in document order, skipping the subtrees in `exclude`."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if el in exclude or not isinstance(el.tag, str):
+            continue
+        yield el
+        stack.extend(reversed(el))
 
 
 def _row_cells(tr: HtmlElement) -> list[HtmlElement]:
