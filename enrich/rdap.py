@@ -103,7 +103,7 @@ def vcard(ent: dict) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     arr = ent.get("vcardArray")
     if not (isinstance(arr, list) and len(arr) == 2 and isinstance(arr[1], list)):
-        return out
+        return _jscontact(ent.get("jscontact_card"))
     for prop in arr[1]:
         if not (isinstance(prop, list) and len(prop) >= 4):
             continue
@@ -116,6 +116,31 @@ def vcard(ent: dict) -> dict[str, list[str]]:
                 text = text[len(scheme) :]
         if text:
             out.setdefault(name, []).append(text)
+    return out
+
+
+def _jscontact(card: object) -> dict[str, list[str]]:
+    """The same flattening for an RDAP JSContact card (the vCard successor some registries use)."""
+    if not isinstance(card, dict):
+        return {}
+    out: dict[str, list[str]] = {}
+    name = card.get("name")
+    full = name.get("full") if isinstance(name, dict) else None
+    orgs = [
+        o.get("name") for o in (card.get("organizations") or {}).values() if isinstance(o, dict)
+    ]
+    for key, values in (
+        ("fn", [full] if full else orgs),
+        ("org", orgs),
+        ("email", [e.get("address") for e in (card.get("emails") or {}).values()]),
+        ("tel", [p.get("number") for p in (card.get("phones") or {}).values()]),
+    ):
+        for value in values:
+            text = str(value or "").strip()
+            for scheme in ("mailto:", "tel:"):
+                text = text[len(scheme) :] if text.lower().startswith(scheme) else text
+            if text:
+                out.setdefault(key, []).append(text)
     return out
 
 

@@ -497,6 +497,28 @@ def test_rdap_parsers_on_registry_shapes() -> None:
         "abuse_phone": "+1.2086851750",
     }
     summary = summarise({"rdap_domain": SourceResult("rdap_domain", True, parsed)})
+    # JSContact instead of jCard (RDAP's vCard successor): same fields come out.
+    js = {
+        "objectClassName": "ip network",
+        "name": "EXAMPLE-NET",
+        "entities": [
+            {
+                "roles": ["registrant"],
+                "jscontact_card": {"organizations": {"o1": {"name": "Example Hosting Ltd"}}},
+                "entities": [
+                    {
+                        "roles": ["abuse"],
+                        "jscontact_card": {
+                            "name": {"full": "Abuse Desk"},
+                            "emails": {"e1": {"address": "mailto:Abuse@Example-Hosting.test"}},
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    assert parse_ip(js, "192.0.2.1")["org"] == "Example Hosting Ltd"
+    assert parse_ip(js, "192.0.2.1")["abuse_email"] == "abuse@example-hosting.test"
     assert (summary["created"], summary["expires"]) == ("2018-03-04", "2027-03-04")
 
 
