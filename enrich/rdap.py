@@ -126,14 +126,18 @@ def _jscontact(card: object) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     name = card.get("name")
     full = name.get("full") if isinstance(name, dict) else None
-    orgs = [
-        o.get("name") for o in (card.get("organizations") or {}).values() if isinstance(o, dict)
-    ]
+
+    def items(key: str, field: str) -> list:
+        group = card.get(key)
+        group = group.values() if isinstance(group, dict) else []
+        return [v.get(field) for v in group if isinstance(v, dict)]
+
+    orgs = items("organizations", "name")
     for key, values in (
         ("fn", [full] if full else orgs),
         ("org", orgs),
-        ("email", [e.get("address") for e in (card.get("emails") or {}).values()]),
-        ("tel", [p.get("number") for p in (card.get("phones") or {}).values()]),
+        ("email", items("emails", "address")),
+        ("tel", items("phones", "number")),
     ):
         for value in values:
             text = str(value or "").strip()
