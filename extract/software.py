@@ -1,0 +1,91 @@
+"""Software fingerprints of a page (config/vocab/software.toml): panel scripts and platforms.
+
+`detect_software` returns one hint per family that matched, its weight the sum of the markers
+seen (several weak markers add up) and its evidence their labels. `portal_software` names the
+panel family when its total reaches the family threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from config.vocab import load
+from extract.model import SoftwareHint
+
+
+@cache
+def _families() -> dict[str, dict]:
+    fams = {}
+    for name, spec in load("software")["families"].items():
+        markers = [
+            (m["where"], re.compile(m["regex"], re.I | re.M), float(m["weight"]), m["label"])
+            for m in spec["markers"]
+        ]
+        fams[name] = {
+            "panel": bool(spec.get("panel", False)),
+            "threshold": float(spec.get("threshold", 1.0)),
+            "markers": markers,
+        }
+    return fams
+
+
+def _cookie_names(headers: dict[str, str]) -> list[str]:
+    names = []
+    for key, value in headers.items():
+        if key.lower() in ("set-cookie", "cookie"):
+            for part in re.split(r"[\n;,]", value):
+                name = part.split("=", 1)[0].strip()
+                if name and "=" in part:
+                    names.append(name)
+    return names
+
+
+def detect_software(
+    html: str, url: str, headers: dict[str, str] | None = None
+) -> list[SoftwareHint]:
+    """Families whose markers appear on the page, strongest first."""
+    headers = headers or {}
+    header_lines = "\n".join(f"{k.lower()}: {v}" for k, v in headers.items())
+    cookies = _cookie_names(headers)
+    html = html or ""
+    hints = []
+    for name, fam in _families().items():
+        total, labels = 0.0, []
+        for where, rx, weight, label in fam["markers"]:
+            if where == "html":
+                hit = rx.search(html)
+            elif where == "headers":
+                hit = rx.search(header_lines)
+            elif where == "cookie":
+                hit = any(rx.search(c) for c in cookies)
+            else:
+                hit = rx.search(url)
+            if hit:
+                total += weight
+                labels.append(label)
+        if labels:
+            hints.append(SoftwareHint(name, "; ".join(labels), round(total, 3)))
+    hints.sort(key=lambda h: -h.weight)
+    return hints
+
+
+def portal_software(hints: list[SoftwareHint]) -> str | None:
+    """The panel family named with confidence by `hints` (summed per family), else None."""
+    fams = _families()
+    totals: dict[str, float] = {}
+    for h in hints:
+        if h.name in fams and fams[h.name]["panel"]:
+            totals[h.name] = totals.get(h.name, 0.0) + h.weight
+    best = max(totals.items(), key=lambda kv: kv[1], default=None)
+    if best and best[1] >= fams[best[0]]["threshold"]:
+        return best[0]
+    return None
+
+
+def api_variant(html: str) -> str | None:
+    """The panel API variant ("v2", "v1", …) a page documents, else None."""
+    for entry in load("software").get("api", []):
+        if re.search(entry["regex"], html or "", re.I):
+            return entry["variant"]
+    return None
