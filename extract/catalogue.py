@@ -21,6 +21,10 @@ _CURRENCY_XPATH = (
 )
 
 
+_SWITCHER_XPATH = (
+    "//*[not(self::select)][contains(translate(@class,'CURENY','cureny'),'currency')"
+    " or contains(translate(@id,'CURENY','cureny'),'currency')]"
+)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
@@ -41,14 +45,17 @@ def page_currency(doc: HtmlElement) -> str | None:
         code = find_currency(str(value))
         if code:
             return code
-    for el in doc.xpath(
-        "//*[contains(translate(@class,'CURENY','cureny'),'currency') or contains(@id,'currency')]"
-    ):
-        if el.tag == "select":
-            chosen = el.xpath(".//option[@selected]") or el.xpath(".//option")[:1]
-            text = "".join(chosen[0].itertext()) if chosen else ""
-        else:
-            text = "".join(el.itertext())
+    for select in doc.iter("select"):
+        options = select.findall(".//option")
+        codes = [find_currency("".join(o.itertext())) for o in options]
+        short = all(len("".join(o.itertext()).strip()) <= 25 for o in options)
+        if short and len(options) >= 2 and sum(1 for c in codes if c) >= len(options) - 1:
+            chosen = [
+                c for o, c in zip(options, codes, strict=True) if o.get("selected") is not None
+            ]
+            return (chosen or codes)[0]
+    for el in doc.xpath(_SWITCHER_XPATH):
+        text = "".join(el.itertext())
         if len(text) <= 40:
             code = find_currency(text)
             if code:
