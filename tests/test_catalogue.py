@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (inline HTML fixtures)
 """Catalogue extraction on pages built from real rows in the layouts real panels use, plus
 storefront packages and pages that must yield nothing."""
 
