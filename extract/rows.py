@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from extract.classify import classify
 from extract.headers import refill_from_cell, refill_from_name
+from extract.infer import infer_mapping
 from extract.model import Offer
 from extract.plans import is_period_price
 from extract.prices import find_currency, parse_per, parse_price, parse_quantity
 from extract.tables import Grid, HtmlElement, cell_text, header_texts, label_mapping, map_header
 
 _QTY_ANY = re.compile(r"\d[\d.,\s]*\s*[kKmM]?(?![a-zA-Z])")
+_LABELS = ("data-label", "data-title", "data-th")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -25,7 +28,10 @@ class GridResult:
     headers: list[str]
 
 
-def _find_header(grid: Grid) -> tuple[dict[str, int], list[str], int] | None:
+Header = tuple[dict[str, int], list[str], int]
+
+
+def _find_header(grid: Grid, fallback: tuple | None) -> Header | None:
     """(field -> column, header texts, index of the first data row) or None."""
     for cells in grid.header_rows:
         mapping = map_header(cells)
@@ -38,11 +44,15 @@ def _find_header(grid: Grid) -> tuple[dict[str, int], list[str], int] | None:
     for cells in grid.rows[:6]:
         mapping = label_mapping(cells)
         if mapping:
-            labels = [
-                next((c.get(a) for a in ("data-label", "data-title", "data-th") if c.get(a)), "")
-                for c in cells
-            ]
+            labels = [next((c.get(a) for a in _LABELS if c.get(a)), "") for c in cells]
             return mapping, labels, 0
+    if fallback is not None and any(len(r) == len(fallback[1]) for r in grid.rows[:5]):
+        return fallback[0], fallback[1], 0
+    texts = [[cell_text(c) for c in cells] for cells in grid.rows[:40]]
+    mapping = infer_mapping(texts)
+    if mapping:
+        width = Counter(len(t) for t in texts).most_common(1)[0][0]
+        return mapping, [""] * width, 0
     return None
 
 
@@ -67,17 +77,10 @@ def grid_offers(
     grid: Grid, page_currency: str | None, fallback: tuple | None = None
 ) -> GridResult | None:
     """Offers from one grid, or None when the grid is not a service table."""
-    found = _find_header(grid)
-    start = 0
+    found = _find_header(grid, fallback)
     if found is None:
-        if fallback is None:
-            return None
-        mapping, headers = fallback
-        width = len(headers)
-        if not any(len(r) == width for r in grid.rows[:5]):
-            return None
-    else:
-        mapping, headers, start = found
+        return None
+    mapping, headers, start = found
     price_header = headers[mapping["price"]] if mapping["price"] < len(headers) else ""
     currency = find_currency(price_header) or page_currency or "USD"
     per = parse_per(price_header)

@@ -16,6 +16,7 @@ HtmlElement = etree._Element
 _SKIP_TEXT = {"script", "style", "noscript", "template", "del", "s", "strike", "select", "button"}
 _ICON = re.compile(r"^[a-z]+(?:_[a-z0-9]+)*$")
 _LABEL_ATTRS = ("data-label", "data-title", "data-th", "data-column", "data-name")
+_HIDDEN_CLASSES = {"d-none", "hidden", "sr-only", "visually-hidden", "hide", "modal"}
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend"}
 
 
@@ -37,7 +38,7 @@ def cell_text(el: HtmlElement, header: bool = False) -> str:
 
     def walk(node: HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _SKIP_TEXT:
+        if tag in _SKIP_TEXT or (node is not el and is_hidden(node)):
             if node.tail:
                 parts.append(node.tail)
             return
@@ -52,6 +53,16 @@ def cell_text(el: HtmlElement, header: bool = False) -> str:
 
     walk(el)
     return collapse_ws(" ".join(parts))
+
+
+def is_hidden(node: HtmlElement) -> bool:
+    """Hidden by attribute, inline style or a standard utility class."""
+    if node.get("hidden") is not None or node.get("aria-hidden") == "true" and len(node) == 0:
+        return True
+    style = (node.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    return bool(_HIDDEN_CLASSES.intersection((node.get("class") or "").split()))
 
 
 def _is_icon(node: HtmlElement) -> bool:

@@ -169,6 +169,17 @@ def labelled_cells(rows: list[dict]) -> str:
     return _page(f"<table class='table'><tbody>{body}</tbody></table>")
 
 
+def headerless_divs(rows: list[dict]) -> str:
+    """No header at all: one div per service with spans, an order link; columns by content."""
+    items = "".join(
+        f"<div class='item'><span>{esc(r['id'])}</span><span>{esc(r['name'])}</span>"
+        f"<span>${r['price']:.2f}</span><span>{r['min']}</span><span>{r['max']}</span>"
+        f"<a href='/order?s={esc(r['id'])}'>Order</a></div>"
+        for r in rows
+    )
+    return _page(f"<section><div class='items'>{items}</div></section>")
+
+
 LAYOUTS = {
     "perfect_panel": (perfect_panel, "USD", 1.0),
     "smart_panel": (smart_panel, "INR", 75.0),
@@ -178,4 +189,5 @@ LAYOUTS = {
     "sticky_header": (sticky_header, "USD", 1.0),
     "per_category_tables": (per_category_tables, "INR", 1.0),
     "labelled_cells": (labelled_cells, "USD", 1.0),
+    "headerless_divs": (headerless_divs, "USD", 1.0),
 }
