@@ -18,17 +18,7 @@ from extract import contacts, identifiers, payments
 from extract.domains import registered_domain
 from extract.model import Contact, Identifier, Payment
 
-_SKIP_TEXT = {
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "textarea",
-    "head",
-    "title",
-    "svg",
-    "select",
-}
+_SKIP_TEXT = {"script", "style", "noscript", "template", "textarea", "head", "title", "svg"}
 _BLOCK = {
     "p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", "h5",
     "h6", "section", "footer", "header", "article", "aside", "nav", "form", "label", "dt", "dd",

@@ -178,7 +178,8 @@ def _accounts(view: PageView) -> list[Payment]:
             out.append(Payment("upi", vpa, m.group(0)[:120]))
     pp = _phrase_re(tuple(acc["paypal_words"]))
     for m in EMAIL_RE.finditer(text):
-        before = low[max(0, m.start() - acc["window"]) : m.start()]
+        lines = low[max(0, m.start() - acc["window"]) : m.start()].split("\n")
+        before = lines[-2] if len(lines) > 1 and not lines[-1].strip() else lines[-1]
         after = low[m.end() : m.end() + 25]
         email = clean_email(m.group(1))
         if email and (pp.search(before) or pp.search(after)):
