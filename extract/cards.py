@@ -24,10 +24,15 @@ PRICE_ONLY = re.compile(
 _QTY = r"(\d[\d,.\s]*\d|\d)\s*([kKmM])?"
 # "100 for $3.95", "1000 - ₹199", "500 = 4.99€"
 INLINE = re.compile(
-    rf"(?<![\d.,$€£₹])({_QTY})\s*([^\W\d_][^\d$€£₹₺₦₽]{{0,40}}?)?\s*(?:for|-|–|—|:|=|@|at|only|just|по|за|için)\s*({_PRICE})",
+    rf"(?<![\d.,$€£₹])({_QTY})\s*([^\W\d_][^\d$€£₹₺₦₽]{{0,40}}?)??\s*"
+    rf"(?:(for|-|–|—|:|=|@|at|only|just|по|за|için)\s*)?({_PRICE})",
     re.I,
 )
-_QTY_WORD = re.compile(rf"(?<![\d.,])({_QTY})\+?\s*([^\W\d_][^\d]{{0,40}})", re.I)
+_WORDS = r"[^\W\d_][^\W\d_\s]*(?:\s+[^\W\d_][^\W\d_\s]*){0,4}"
+_QTY_WORD = re.compile(
+    rf"(?<![\d.,])(\d[\d,.\s]*\d|\d)\s*([kKmM](?![^\W\d_]))?\+?\s*({_WORDS})", re.I
+)
+_STRUCK_CLASS_WORDS = ("old", "regular", "compare", "strike", "crossed", "was-price", "original")
 _BLOCK = {
     "li",
     "option",
@@ -59,20 +64,36 @@ def _context_title(doc: HtmlElement) -> str:
 def _quantity_phrase(text: str, context: str) -> tuple[int, str, str, str] | None:
     """(quantity, phrase, platform, product) for the first "N <product words>" in a text."""
     for m in _QTY_WORD.finditer(text):
-        qty = parse_quantity(m.group(1))
+        qty = parse_quantity(m.group(1) + (m.group(2) or ""))
         if not qty or qty < 5:
             continue
-        words = m.group(4)
-        platform, product = classify(words, context)
-        own_platform, own_product = classify(words)
-        if own_product != "other":
-            phrase = collapse_ws(m.group(0))
-            return qty, phrase, platform, product
+        words = m.group(3).split()
+        for k in range(1, len(words) + 1):
+            label = " ".join(words[:k])
+            if classify(label)[1] != "other":
+                platform, product = classify(label, context)
+                qty_text = collapse_ws(m.group(1) + (m.group(2) or ""))
+                return qty, f"{qty_text} {label}", platform, product
     return None
 
 
+def _struck(el: HtmlElement) -> bool:
+    """An old/crossed-out price ("<del>₹599</del>", class="old-price", line-through)."""
+    for node in (el, el.getparent()):
+        if node is None:
+            continue
+        if node.tag in ("del", "s", "strike"):
+            return True
+        if "line-through" in (node.get("style") or ""):
+            return True
+        classes = (node.get("class") or "").lower()
+        if any(w in classes for w in _STRUCK_CLASS_WORDS):
+            return True
+    return False
+
+
 def _price_elements(doc: HtmlElement, exclude: set[HtmlElement]) -> list[HtmlElement]:
-    """Outermost elements whose visible text is a single price with a currency."""
+    """Outermost elements whose visible text is a single current price with a currency."""
     found: list[HtmlElement] = []
     inside: set[HtmlElement] = set()
     for el in iter_outside(doc, exclude):
@@ -82,9 +103,22 @@ def _price_elements(doc: HtmlElement, exclude: set[HtmlElement]) -> list[HtmlEle
         if len(text) > 40 or not text:
             continue
         if PRICE_ONLY.match(text):
-            found.append(el)
             inside.update(el.iterdescendants())
-    return found
+            if not _struck(el):
+                found.append(el)
+    # two prices side by side in one element without markup: the lower is the current one
+    by_parent: dict[HtmlElement, list[HtmlElement]] = {}
+    for el in found:
+        by_parent.setdefault(el.getparent(), []).append(el)
+    keep = []
+    for el in found:
+        siblings = by_parent[el.getparent()]
+        if len(siblings) == 2:
+            amounts = [parse_price(cell_text(s), "USD") or (0.0, "") for s in siblings]
+            if el is not siblings[amounts.index(min(amounts))]:
+                continue
+        keep.append(el)
+    return keep
 
 
 def _card_offer(
@@ -116,22 +150,14 @@ def _card_offer(
 
 
 def _name_for(card: HtmlElement, phrase: str) -> str:
-    """The shortest element text in a card that contains the quantity phrase (its title)."""
+    """The card's own title when one element holds the whole quantity phrase, else the phrase."""
     best = phrase
-    qty_head = phrase.split()[0]
     for el in card.iter():
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) or el is card:
             continue
         text = cell_text(el)
-        if (
-            qty_head in text
-            and len(text) <= 120
-            and not PRICE_ONLY.match(text)
-            and _QTY_WORD.search(text)
-        ):
-            if re.search(_PRICE, text):
-                continue
-            if len(text) < len(best) or best == phrase:
+        if phrase.lower() in text.lower() and len(text) <= 80 and not re.search(_PRICE, text):
+            if best == phrase or len(text) < len(best):
                 best = text
     return best
 
@@ -151,10 +177,12 @@ def _inline_offers(
         local = _section_heading(el) or ""
         for m in INLINE.finditer(text):
             qty = parse_quantity(m.group(1))
-            price = parse_price(m.group(5), currency)
+            price = parse_price(m.group(6), currency)
             if not qty or qty < 5 or price is None:
                 continue
             label = collapse_ws(m.group(4) or "")
+            if m.group(5) is None and classify(label)[1] == "other":
+                continue  # no "for"/"-" between: the label itself must name a product
             platform, product = classify(label, f"{local} {context}")
             if product == "other":
                 continue
