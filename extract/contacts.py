@@ -144,25 +144,63 @@ def _label_res() -> dict[str, re.Pattern]:
     return {k: _labels(k) for k in ("phone", "whatsapp", "telegram", "skype")}
 
 
+_INTL_NUM = re.compile(r"(?<![\w+])(?:\+|00)\d[\d\s.()\-]{6,20}\d(?!\d)")
+_BARE_NUM = re.compile(
+    r"\s*[:\-–]?\s*(?:no\.?|number|#)?\s*[:\-–]?\s*(\+?\d[\d\s.()\-]{6,18}\d)(?!\d)"
+)
+
+
 def _text_phones(view: PageView) -> list[Contact]:
-    out = []
+    """'+'-prefixed numbers anywhere; bare numbers only right after a phone/WhatsApp label."""
     text = view.text
     window = _vocab()["labels"]["window"]
     res = _label_res()
-    for m in phonenumbers.PhoneNumberMatcher(text, view.region or "ZZ", leniency=1):
-        raw = m.raw_string
-        before = text[max(0, m.start - window) : m.start]
-        wa = [x.end() for x in res["whatsapp"].finditer(before)]
-        ph = [x.end() for x in res["phone"].finditer(before)]
-        is_wa = bool(wa) and (not ph or wa[-1] >= ph[-1])
-        labelled = bool(wa or ph)
-        intl = raw.lstrip().startswith(("+", "00"))
-        if not intl and not labelled:
+    labels = sorted(
+        [(m.start(), m.end(), "whatsapp") for m in res["whatsapp"].finditer(text)]
+        + [(m.start(), m.end(), "phone") for m in res["phone"].finditer(text)]
+    )
+    found: dict[int, tuple[str, str]] = {}
+    for m in _INTL_NUM.finditer(text):
+        found[m.start()] = (m.group(0), _kind_before(labels, m.start(), window))
+    for _start, end, kind in labels:
+        m = _BARE_NUM.match(text, end, min(len(text), end + window))
+        if m and m.start(1) not in found:
+            found[m.start(1)] = (m.group(1), _kind_before(labels, m.start(1), window) or kind)
+    region = view.region or _infer_region(view)
+    out = []
+    for raw, kind in found.values():
+        intl = raw.startswith(("+", "00"))
+        if not intl and not kind:
             continue
-        e164 = normalise_phone(raw, view.region)
+        e164 = normalise_phone(raw, region)
         if e164:
-            out.append(Contact("whatsapp" if is_wa else "phone", e164, raw))
+            out.append(Contact(kind or "phone", e164, raw))
     return out
+
+
+def _kind_before(labels: list[tuple[int, int, str]], pos: int, window: int) -> str | None:
+    """Kind of the nearest label ending within `window` characters before `pos`."""
+    best = None
+    for _start, end, kind in labels:
+        if end > pos:
+            break
+        if pos - end <= window:
+            best = kind
+    return best
+
+
+def _infer_region(view: PageView) -> str | None:
+    """Without a country TLD: the country of the page's first international number."""
+    for href, _ in view.links:
+        c = contact_from_url(href)
+        if c and c.kind in ("phone", "whatsapp"):
+            return phonenumbers.region_code_for_number(phonenumbers.parse(c.value))
+    m = _INTL_NUM.search(view.text)
+    if m:
+        e164 = normalise_phone(m.group(0), None)
+        if e164:
+            return phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    return None
 
 
 # --- handles in text -------------------------------------------------------------------------

@@ -151,7 +151,10 @@ def _collect_attrs(el, tag: str, view: PageView, code: list, pay: list) -> None:
         if decoded:
             view.cf_emails.append(decoded)
     if tag in ("img", "i", "svg", "span", "image", "object", "picture", "source", "div", "li", "a"):
-        parts = [attrs.get(k, "") for k in ("alt", "title", "aria-label", "class", "data-src")]
+        keys = ("alt", "title", "aria-label", "data-src")
+        if tag in ("img", "i", "svg", "image"):  # icon fonts: fa-cc-visa, fa-paypal …
+            keys += ("class",)
+        parts = [attrs.get(k, "") for k in keys]
         if tag in ("img", "image", "source", "object"):
             parts.append(urlsplit(attrs.get("src", "") or attrs.get("data", "")).path)
         logo = " ".join(p for p in parts if p).lower()

@@ -8,6 +8,7 @@ checksum-valid crypto addresses, bank account numbers and IBANs.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 from typing import TYPE_CHECKING
@@ -53,10 +54,6 @@ def _vocab() -> dict:
 def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
     alts = sorted((p for p in phrases if p), key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in alts) + r")(?![a-z0-9])")
-
-
-def _words(name: str) -> re.Pattern:
-    return _phrase_re(tuple(fold(w) for w in _vocab()["methods"][name]["words"]))
 
 
 def _logos(name: str) -> re.Pattern:
@@ -145,18 +142,30 @@ def _is_payment_page(url: str) -> bool:
     return bool(tokens & set(_vocab()["context"]["page_paths"]))
 
 
+@cache
+def _all_words() -> tuple[re.Pattern, dict[str, str]]:
+    owner: dict[str, str] = {}
+    for name, spec in _vocab()["methods"].items():
+        for w in spec["words"]:
+            owner.setdefault(fold(w), name)
+    return _phrase_re(tuple(owner)), owner
+
+
 def _from_text(view: PageView) -> list[Payment]:
     text = fold(view.text)
     ctx = _phrase_re(tuple(_vocab()["context"]["words"]))
     anchors = [m.start() for m in ctx.finditer(text)]
     everywhere = _is_payment_page(view.url)
-    out = []
-    for name in _vocab()["methods"]:
-        for m in _words(name).finditer(text):
-            if everywhere or any(abs(a - m.start()) <= 150 for a in anchors):
-                out.append(Payment(name, None, _snip(text, m.start(), m.end())))
-                break
-    return out
+    rx, owner = _all_words()
+    out: dict[str, Payment] = {}
+    for m in rx.finditer(text):
+        name = owner[m.group(0)]
+        if name in out:
+            continue
+        i = bisect.bisect_left(anchors, m.start() - 150)
+        if everywhere or (i < len(anchors) and anchors[i] <= m.start() + 150):
+            out[name] = Payment(name, None, _snip(text, m.start(), m.end()))
+    return list(out.values())
 
 
 def _accounts(view: PageView) -> list[Payment]:

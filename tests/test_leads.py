@@ -216,14 +216,17 @@ def test_placeholders_images_and_boilerplate_are_dropped():
     assert contacts == set()
 
 
-def test_phones_from_text_labels_and_country_default():
+def test_phones_from_text_labels_and_region():
     html = """<p>WhatsApp: +91 98123 45678</p><p>Call us: 98765 01234</p>
     <p>Orders: 25000 | Min 100 | Max 9812345678</p>"""
     _, contacts, _ = leads(html, "https://smmking.in/contact")
     assert contacts == {("whatsapp", "+919812345678"), ("phone", "+919876501234")}
-    # without a country TLD, a bare labelled national number has no region: not guessed
+    # without a country TLD the region comes from the page's international numbers
     _, contacts, _ = leads(html, "https://smmking.com/contact")
-    assert contacts == {("whatsapp", "+919812345678")}
+    assert contacts == {("whatsapp", "+919812345678"), ("phone", "+919876501234")}
+    # and with none, a bare national number is not guessed
+    _, contacts, _ = leads("<p>Call us: 98765 01234</p>", "https://smmking.com/contact")
+    assert contacts == set()
 
 
 def test_telegram_handle_in_text():
