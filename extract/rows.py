@@ -85,6 +85,10 @@ def grid_offers(
     currency = find_currency(price_header) or page_currency or "USD"
     per = parse_per(price_header)
     category: str | None = None
+    for cells in grid.rows[: max(start - 1, 0)]:  # a category row above the header
+        cat = _category_row(cells, [cell_text(c) for c in cells])
+        if cat and classify(cat) != ("other", "other"):
+            category = cat
     offers: list[Offer] = []
     width = len(headers)
     for cells in grid.rows[start:]:

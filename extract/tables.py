@@ -84,24 +84,50 @@ def iter_outside(root: HtmlElement, exclude: set) -> Iterator[HtmlElement]:
         stack.extend(reversed(el))
 
 
-def _row_cells(tr: HtmlElement) -> list[HtmlElement]:
-    cells: list[HtmlElement] = []
-    for td in tr:
-        if td.tag in ("td", "th"):
-            try:
-                span = min(max(int(td.get("colspan", "1")), 1), 50)
-            except ValueError:
-                span = 1
-            cells.extend([td] * span)
-    return cells
+def _span(td: HtmlElement, attr: str) -> int:
+    try:
+        return min(max(int(td.get(attr, "1")), 1), 50)
+    except ValueError:
+        return 1
+
+
+def _expand_rows(trs: list[HtmlElement]) -> list[list[HtmlElement]]:
+    """Cells of each row with colspan and rowspan expanded (a spanning cell is repeated)."""
+    rows: list[list[HtmlElement]] = []
+    pending: dict[int, tuple[HtmlElement, int]] = {}  # column -> (cell, rows still covered)
+    for tr in trs:
+        row: list[HtmlElement] = []
+        col = 0
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            while col in pending:
+                cell, left = pending.pop(col)
+                row.append(cell)
+                if left > 1:
+                    pending[col] = (cell, left - 1)
+                col += 1
+            for _ in range(_span(td, "colspan")):
+                row.append(td)
+                rs = _span(td, "rowspan")
+                if rs > 1:
+                    pending[col] = (td, rs - 1)
+                col += 1
+        while col in pending:
+            cell, left = pending.pop(col)
+            row.append(cell)
+            if left > 1:
+                pending[col] = (cell, left - 1)
+            col += 1
+        rows.append(row)
+    return rows
 
 
 def table_grids(doc: HtmlElement) -> list[Grid]:
     grids = []
     for table in doc.iter("table"):
         trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-        rows = [_row_cells(tr) for tr in trs]
-        rows = [r for r in rows if r]
+        rows = [r for r in _expand_rows(trs) if r]
         if len(rows) >= 2 or (rows and len(rows[0]) >= 3):
             grids.append(Grid(table, rows))
     return grids

@@ -178,3 +178,43 @@ def test_3600_row_page_parses_fast():
     elapsed = time.perf_counter() - start
     assert len(offers) == len([r for r in rows if round(r["price"], 2) > 0])
     assert elapsed < 2.0, elapsed  # measured ~0.8 s on 2 cores; leave headroom for CI noise
+
+
+def test_rowspan_category_column_and_category_above_header():
+    html = """<table><tr><th colspan="4">Instagram</th></tr>
+    <tr><th>Category</th><th>Service</th><th>Price</th><th>Min / Max</th></tr>
+    <tr><td rowspan="2">IG Likes</td><td>Likes [Real]</td><td>$1.10</td><td>50 - 5k</td></tr>
+    <tr><td>Likes [Bots]</td><td>$0.20</td><td>100 - 100k</td></tr>
+    <tr><td>Story</td><td>Story Views</td><td>$0.05</td><td>100 / 10000</td></tr></table>"""
+    got = [
+        (o.name, o.category, o.platform, o.product, o.min, o.max)
+        for o in extract_offers(html, "http://p.test/")
+    ]
+    assert got == [
+        ("Likes [Real]", "IG Likes", "instagram", "likes", 50, 5000),
+        ("Likes [Bots]", "IG Likes", "instagram", "likes", 100, 100_000),
+        ("Story Views", "Story", "other", "story_views", 100, 10_000),
+    ]
+
+
+def test_more_storefront_shapes():
+    html = """<html><head><title>Buy TikTok Likes</title></head><body><h1>Buy TikTok Likes</h1>
+    <div class="pk"><div class="pkg"><div class="qty">100</div><div>Likes</div>
+      <div class="pr"><span class="old-price">$5.00</span><span>$2.97</span></div><button>Buy</button></div>
+    <div class="pkg"><div class="qty">1K</div><div>Likes</div><div class="pr">$12.99</div>
+      <ul><li>100% real</li><li>24/7 support</li></ul></div></div>
+    <div class="stats"><div><h3>10,000+</h3><p>Orders</p></div><div><h3>$0.01</h3><p>Lowest price</p></div></div>
+    <form><select name="pkg"><option>250 Likes - $4.99</option><option>2500 Likes - $24.99</option></select></form>
+    <ul><li>5000 TikTok Views ₹249</li><li>Since 2015 over 50000 customers</li></ul>
+    </body></html>"""
+    got = [
+        (o.name, o.per, o.price, o.currency, o.platform, o.product)
+        for o in extract_offers(html, "http://s.test/")
+    ]
+    assert got == [
+        ("100 Likes", 100, 2.97, "USD", "tiktok", "likes"),
+        ("1K Likes", 1000, 12.99, "USD", "tiktok", "likes"),
+        ("250 Likes", 250, 4.99, "USD", "tiktok", "likes"),
+        ("2500 Likes", 2500, 24.99, "USD", "tiktok", "likes"),
+        ("5000 TikTok Views", 5000, 249.0, "INR", "tiktok", "views"),
+    ]
