@@ -144,7 +144,7 @@ def _label_res() -> dict[str, re.Pattern]:
     return {k: _labels(k) for k in ("phone", "whatsapp", "telegram", "skype")}
 
 
-_INTL_NUM = re.compile(r"(?<![\w+])(?:\+|00)\d[\d\s.()\-]{6,20}\d(?!\d)")
+_INTL_NUM = re.compile(r"(?<![\w+.,])\+\d[\d\s.()\-]{6,20}\d(?!\d)")
 _BARE_NUM = re.compile(
     r"\s*[:\-–]?\s*(?:no\.?|number|#)?\s*[:\-–]?\s*(\+?\d[\d\s.()\-]{6,18}\d)(?!\d)"
 )
@@ -172,10 +172,24 @@ def _text_phones(view: PageView) -> list[Contact]:
         intl = raw.startswith(("+", "00"))
         if not intl and not kind:
             continue
-        e164 = normalise_phone(raw, region)
+        e164 = _longest_valid(raw, region)
         if e164:
             out.append(Contact(kind or "phone", e164, raw))
     return out
+
+
+def _longest_valid(raw: str, region: str | None) -> str | None:
+    """Valid number from `raw`, dropping trailing digit groups that are not part of it."""
+    groups = re.split(r"(?<=\d)(?=[\s.()\-])", raw.strip())
+    while groups:
+        candidate = "".join(groups)
+        if len(re.sub(r"\D", "", candidate)) < 7:
+            return None
+        e164 = normalise_phone(candidate, region)
+        if e164:
+            return e164
+        groups.pop()
+    return None
 
 
 def _kind_before(labels: list[tuple[int, int, str]], pos: int, window: int) -> str | None:

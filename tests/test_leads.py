@@ -229,6 +229,12 @@ def test_phones_from_text_labels_and_region():
     assert contacts == set()
 
 
+def test_phone_followed_by_other_digits_and_00_prefix():
+    html = "<p>Call +91 98123 45678 24x7.</p><p>Hotline: 0091 98765 01234 (9am-6pm)</p>"
+    _, contacts, _ = leads(html, "https://smmking.com/")
+    assert contacts == {("phone", "+919812345678"), ("phone", "+919876501234")}
+
+
 def test_telegram_handle_in_text():
     _, contacts, _ = leads("<p>Telegram: @SmmKingBot</p><p>Follow @someone on Instagram</p>")
     assert contacts == {("telegram", "SmmKingBot")}
