@@ -92,12 +92,18 @@ def _struck(el: HtmlElement) -> bool:
     return False
 
 
+def _holders(exclude: set[HtmlElement]) -> set[HtmlElement]:
+    """Ancestors of the excluded grids: never a card, and too big to read."""
+    return {a for e in exclude for a in e.iterancestors()}
+
+
 def _price_elements(doc: HtmlElement, exclude: set[HtmlElement]) -> list[HtmlElement]:
     """Outermost elements whose visible text is a single current price with a currency."""
     found: list[HtmlElement] = []
     inside: set[HtmlElement] = set()
+    holders = _holders(exclude)
     for el in iter_outside(doc, exclude):
-        if el in inside or len(el) > 12:
+        if el in inside or el in holders or len(el) > 12:
             continue
         text = cell_text(el)
         if len(text) > 40 or not text:
@@ -122,7 +128,11 @@ def _price_elements(doc: HtmlElement, exclude: set[HtmlElement]) -> list[HtmlEle
 
 
 def _card_offer(
-    price_el: HtmlElement, context: str, price_els: set[HtmlElement], currency: str | None
+    price_el: HtmlElement,
+    context: str,
+    price_els: set[HtmlElement],
+    currency: str | None,
+    holders: set[HtmlElement],
 ) -> Offer | None:
     price = parse_price(cell_text(price_el), currency)
     if price is None:
@@ -130,7 +140,7 @@ def _card_offer(
     node = price_el
     for _ in range(6):
         node = node.getparent()
-        if node is None or node.tag in ("body", "html"):
+        if node is None or node.tag in ("body", "html") or node in holders:
             return None
         inner = [d for d in node.iterdescendants() if d in price_els]
         if len(inner) > 1:
@@ -218,10 +228,12 @@ def card_offers(
     """Package offers outside the service grids already used (`exclude`)."""
     context = _context_title(doc)
     prices = _price_elements(doc, exclude)
+    holders = _holders(exclude)
     price_els = set(prices)
     offers = []
     for el in prices:
-        offer = _card_offer(el, f"{_section_heading(el) or ''} {context}", price_els, currency)
+        heading = _section_heading(el) or ""
+        offer = _card_offer(el, f"{heading} {context}", price_els, currency, holders)
         if offer is not None:
             offers.append(offer)
     inline = _inline_offers(doc, context, exclude | price_els, currency)

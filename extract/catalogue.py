@@ -21,10 +21,7 @@ _CURRENCY_XPATH = (
 )
 
 
-_SWITCHER_XPATH = (
-    "//*[not(self::select)][contains(translate(@class,'CURENY','cureny'),'currency')"
-    " or contains(translate(@id,'CURENY','cureny'),'currency')]"
-)
+_SWITCHER_XPATH = "//*[not(self::select)][contains(@class,'urrenc') or contains(@id,'urrenc')]"
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 

@@ -91,19 +91,27 @@ def grid_offers(
             category = cat
     offers: list[Offer] = []
     width = len(headers)
+    wanted = {i for f, i in mapping.items() if f not in ("description", "ignore")}
     for cells in grid.rows[start:]:
-        texts = [cell_text(c) for c in cells]
-        price_text = texts[mapping["price"]] if mapping["price"] < len(texts) else ""
-        if not any(ch.isdigit() for ch in price_text) and map_header(cells) == mapping:
-            continue  # a repeated header row
-        cat = _category_row(cells, texts)
-        if cat is not None:
-            category = cat
+        if len(set(cells)) == 1:
+            text = cell_text(cells[0])
+            if text and _HAS_LETTER.search(text) and len(text) <= 150:
+                category = text
             continue
         if len(cells) != width:
             if len(cells) < max(mapping.values()) + 1:
                 continue
-            texts = texts[len(cells) - width :] if len(cells) > width else texts
+            cells = cells[len(cells) - width :] if len(cells) > width else cells
+        texts = [cell_text(c) if i in wanted else "" for i, c in enumerate(cells)]
+        if not texts[mapping["price"]] and sum(1 for t in texts if t) <= 1:
+            full = [cell_text(c) for c in cells]
+            cat = _category_row(cells, full)
+            if cat is not None:
+                category = cat
+            continue
+        price_text = texts[mapping["price"]]
+        if not any(ch.isdigit() for ch in price_text) and map_header(cells) == mapping:
+            continue  # a repeated header row
         offer = _row_offer(texts, mapping, currency, per, category)
         if offer is not None:
             offers.append(offer)

@@ -38,7 +38,7 @@ def cell_text(el: HtmlElement, header: bool = False) -> str:
 
     def walk(node: HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _SKIP_TEXT or (node is not el and is_hidden(node)):
+        if tag in _SKIP_TEXT or (node is not el and node.attrib and is_hidden(node)):
             if node.tail:
                 parts.append(node.tail)
             return
