@@ -16,7 +16,8 @@ completed orders per 1000 quantity">?</span></th><th>Description</th></tr></thea
 SMART_PANEL = """<html><body><table id="services-table"><thead><tr><th>ID</th><th>Name</th>
 <th>Category</th><th>Rate per 1000($)</th><th>Min / Max order</th><th>Description</th></tr></thead>
 <tr><td>12</td><td>IG followers</td><td>Instagram</td><td>0.90</td><td>20 / 25000</td></tr></table>
-<footer><a href="/api/docs">API</a> Copyright &copy; 2024 SmartPanel</footer></body></html>"""
+<footer><a href="/api/docs">API</a> &copy; 2024 Insta Boost. Powered by SmartPanel</footer>
+</body></html>"""
 
 
 def names(hints):
@@ -45,7 +46,7 @@ def test_smart_panel_markup_and_ci_session_cookie():
     hints = detect_software(SMART_PANEL, "https://smm.example/services", headers)
     assert names(hints) == ["smartpanel"]
     assert "CodeIgniter ci_session cookie" in hints[0].evidence
-    assert "SmartPanel footer" in hints[0].evidence
+    assert "Powered by SmartPanel footer" in hints[0].evidence
     assert portal_software(hints) == "smartpanel"
 
 
@@ -57,6 +58,13 @@ def test_single_weak_marker_is_a_hint_but_not_a_verdict():
     # markers spread over pages add up when the caller pools the hints
     more = detect_software("<script>window.modules = {};</script>", "https://x.example/")
     assert portal_software(hints + more) == "perfectpanel"
+
+
+def test_brand_names_are_not_smartpanel_markers():
+    html = (
+        "<title>IndianSmartPanel</title><footer>&copy; 2024 IndianSmartPanel - Smart Panel</footer>"
+    )
+    assert detect_software(html, "https://indiansmartpanel.example/") == []
 
 
 def test_wordpress_and_woocommerce_storefront():
