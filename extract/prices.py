@@ -85,7 +85,11 @@ def parse_price(text: str | None, default_currency: str | None = None) -> tuple[
     m = _NUM.search(cell)
     if not m:
         return None
-    amount = parse_number(m.group(0))
+    raw = m.group(0)
+    before = cell[: m.start() - 1][-1:]
+    if m.start() > 0 and cell[m.start() - 1] == "." and not before.isalnum():
+        raw = "0." + raw.replace(".", "").replace(",", "")  # "$.50"
+    amount = parse_number(raw)
     if amount is None or amount <= 0:
         return None
     currency = find_currency(cell) or default_currency

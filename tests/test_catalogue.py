@@ -218,3 +218,22 @@ def test_more_storefront_shapes():
         ("2500 Likes", 2500, 24.99, "USD", "tiktok", "likes"),
         ("5000 TikTok Views", 5000, 249.0, "INR", "tiktok", "views"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "price"),
+    [
+        (["الخدمة", "السعر لكل 1000", "الحد الأدنى", "الحد الأقصى"], "$1.50"),
+        (["سرویس", "قیمت هر 1000", "حداقل", "حداکثر"], "1.50 USD"),
+        (["Dịch vụ", "Giá / 1000", "Tối thiểu", "Tối đa"], "$1.50"),
+        (["Услуга", "Цена за 1000", "Мин.", "Макс."], "1,50 $"),
+        (["Servicio", "Precio por 1000", "Mínimo", "Máximo"], "US$ 1,50"),
+        (["Layanan", "Harga/1000", "Min", "Maks"], "$1.50"),
+        (["सेवा", "कीमत प्रति 1000", "न्यूनतम", "अधिकतम"], "$1.50"),
+    ],
+)
+def test_header_languages(headers, price):
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    html = f"<table><tr>{head}</tr><tr><td>Instagram Followers [HQ]</td><td>{price}</td><td>100</td><td>5000</td></tr></table>"
+    (offer,) = extract_offers(html, "http://p.test/")
+    assert (offer.price, offer.currency, offer.min, offer.max) == (1.5, "USD", 100, 5000)

@@ -88,3 +88,8 @@ def test_currency_code_needs_word_boundaries():
     assert find_currency("TOTAL") is None
     assert find_currency("Drums") is None
     assert find_currency("Fiyat TL") == "TRY"
+
+
+def test_leading_decimal_point_but_not_after_rs():
+    assert parse_price("$.50") == (0.5, "USD")
+    assert parse_price("Rs.50") == (50.0, "INR")
