@@ -10,9 +10,10 @@ from __future__ import annotations
 from lxml import etree
 
 from extract.cards import card_offers
+from extract.kvrows import kv_offers
 from extract.model import Offer
 from extract.prices import find_currency
-from extract.rows import grid_offers
+from extract.rows import GridResult, grid_offers
 from extract.tables import Grid, HtmlElement, div_grids, heading_before, table_grids
 
 _CURRENCY_XPATH = (
@@ -82,6 +83,9 @@ def table_offers(doc: HtmlElement, currency: str | None) -> tuple[list[Offer], s
     results = []
     for grid in grids:
         result = grid_offers(grid, currency, fallback if grid.element in tables else None)
+        if result is None and not grid.is_table:
+            found = kv_offers(grid.element.getchildren(), currency)
+            result = GridResult(found, True, len(found), {}, ["kv"]) if found else None
         if result is None:
             continue
         if result.rows <= 0 and grid.element in tables:

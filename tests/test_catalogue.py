@@ -237,3 +237,31 @@ def test_header_languages(headers, price):
     html = f"<table><tr>{head}</tr><tr><td>Instagram Followers [HQ]</td><td>{price}</td><td>100</td><td>5000</td></tr></table>"
     (offer,) = extract_offers(html, "http://p.test/")
     assert (offer.price, offer.currency, offer.min, offer.max) == (1.5, "USD", 100, 5000)
+
+
+def test_blocks_that_label_their_own_values():
+    html = """<div class="services">
+    <div class="svc"><h4>Instagram Followers [HQ] [R30]</h4><p>ID: 123</p><p>Rate per 1000: $0.50</p><p>Min: 100</p><p>Max: 10 000</p></div>
+    <div class="svc"><h4>YouTube Views</h4><p>ID: 124</p><p>Rate per 1000: $1.20</p><p>Min: 500</p><p>Max: 1M</p></div>
+    <div class="svc"><h4>TikTok Likes</h4><div><b>ID</b> <span>125</span></div><div><b>Price per 100</b><span>₹30</span></div>
+      <div><b>Min / Max</b><span>10 / 5000</span></div></div>
+    </div>"""
+    got = [
+        (o.service_id, o.name, o.price, o.currency, o.per, o.min, o.max, o.platform, o.product)
+        for o in extract_offers(html, "http://p.test/")
+    ]
+    assert got == [
+        (
+            "123",
+            "Instagram Followers [HQ] [R30]",
+            0.5,
+            "USD",
+            1000,
+            100,
+            10_000,
+            "instagram",
+            "followers",
+        ),
+        ("124", "YouTube Views", 1.2, "USD", 1000, 500, 1_000_000, "youtube", "views"),
+        ("125", "TikTok Likes", 30.0, "INR", 100, 10, 5000, "tiktok", "likes"),
+    ]
