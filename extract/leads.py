@@ -6,6 +6,7 @@ resources, code) and hands it to `payments`, `contacts` and `identifiers`. Pure:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urljoin, urlsplit
@@ -14,6 +15,7 @@ import lxml.html
 import phonenumbers
 from lxml import etree
 
+from config.vocab import load
 from extract import contacts, identifiers, payments
 from extract.domains import registered_domain
 from extract.model import Contact, Identifier, Payment
@@ -110,6 +112,10 @@ def _walk(root, view: PageView, text: list, pay: list, code: list, ld: list) -> 
                 pay.append(el.tail)
             continue
         _collect_attrs(el, tag, view, code, pay)
+        if tag in _ICON_TAGS and not mute:
+            label = _icon_label(el)
+            if label:
+                text.append(f" {label} ")
         if tag in ("script", "noscript"):
             body = el.text or ""
             if tag == "noscript":
@@ -127,6 +133,29 @@ def _walk(root, view: PageView, text: list, pay: list, code: list, ld: list) -> 
             pay.append(el.text)
         if tag not in ("script", "style", "template", "textarea"):
             stack.extend((child, False, inner_mute) for child in reversed(el))
+
+
+_ICON_TAGS = {"i", "img", "svg", "span", "em"}
+
+
+@cache
+def _icon_res() -> list[tuple[re.Pattern, str]]:
+    icons = load("contacts")["icons"]
+    return [
+        (re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, words)) + r")(?![a-z])"), label)
+        for label, words in icons.items()
+    ]
+
+
+def _icon_label(el) -> str | None:
+    """A contact label ("WhatsApp:") an icon stands for, so text after it is labelled."""
+    key = " ".join(el.get(k, "") for k in ("class", "alt", "aria-label", "title")).lower()
+    if not key.strip():
+        return None
+    for rx, label in _icon_res():
+        if rx.search(key):
+            return label
+    return None
 
 
 def _collect_attrs(el, tag: str, view: PageView, code: list, pay: list) -> None:

@@ -195,7 +195,10 @@ def _accounts(view: PageView) -> list[Payment]:
             out.append(Payment("paypal", email, _snip(text, m.start(), m.end())))
     usdt = _phrase_re(tuple(acc["usdt_words"]))
     prev_end = 0
+    examples = {a.lower() for a in acc.get("example_addresses", [])}
     for addr in find_addresses(text):
+        if addr.value.lower() in examples:
+            continue
         near = low[max(prev_end, addr.start - acc["near"]) : addr.start + len(addr.value) + 25]
         prev_end = addr.start + len(addr.value)
         method = _CHAIN_METHOD[addr.chain]

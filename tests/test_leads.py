@@ -11,16 +11,20 @@ from extract.crypto import eip55_valid, find_addresses, keccak256, segwit_valid
 from extract.favicon import favicon_mmh3, favicon_urls
 from extract.leads import extract_leads
 
-BTC_OK = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
-BTC_BAD = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"  # last char changed: checksum fails
-P2SH_OK = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
-BECH32_OK = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
-BECH32_BAD = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdp"
-TAPROOT_OK = "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
-ETH_OK = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"  # EIP-55 test vector
-ETH_BAD = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"  # one letter's case flipped
-TRON_OK = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
-TRON_BAD = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u"
+# Valid addresses generated for these tests (random payloads, correct checksums); the *_BAD
+# ones differ by one character or one letter's case, so their checksum fails.
+BTC_OK = "1G53gZGr32vHPBxhCvbH1JPNc4oYyfsZhG"
+BTC_BAD = "1G53gZGr32vHPBxhCvbH1JPNc4oYyfsZhH"
+P2SH_OK = "34b8B5mGmZs7q35XcYfNbhxaDHa15cEPZa"
+BECH32_OK = "bc1qm2swa69en9l4clpfn876levny57dv490xzya6r"
+BECH32_BAD = "bc1qm2swa69en9l4clpfn876levny57dv490xzya6q"
+TAPROOT_OK = "bc1pfhadw9p85zht8lhfyvhc4u3pr70wfyw9ky97ed2k807pumungflqwzgmcc"
+ETH_OK = "0xcBc8fe2955e5CD8e46dc8Ed4b7c2764d2A5a4d76"
+ETH_BAD = "0xcBc8fe2955e5CD8e46dc8Ed4b7c2764d2A5a4d76".replace("cBc8", "cbc8")
+TRON_OK = "TLpZmBaarGgByzWLoioPXzFnzmi2mnHuJS"
+TRON_BAD = "TLpZmBaarGgByzWLoioPXzFnzmi2mnHuJT"
+LTC_OK = "LdvYNpUc1bKoJ6nnpkEfRsD7C344QAKYGv"
+GENESIS = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"  # valid, but the textbook example address
 
 
 def leads(html: str, url: str = "https://smmking.in/"):
@@ -44,6 +48,8 @@ def test_keccak256_known_vectors():
 
 
 def test_checksums_accept_valid_and_reject_tampered():
+    assert eip55_valid("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")  # EIP-55 test vector
+    assert not eip55_valid("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")
     assert eip55_valid(ETH_OK) and not eip55_valid(ETH_BAD)
     assert eip55_valid(ETH_OK.lower())  # no checksum claimed
     assert segwit_valid(BECH32_OK) == "bitcoin" and segwit_valid(BECH32_BAD) is None
@@ -69,7 +75,8 @@ ADD_FUNDS = f"""<html><head><script src="https://checkout.razorpay.com/v1/checko
 <div class="crypto"><p>Bitcoin (BTC) address:</p>
 <input type="text" readonly value="{BTC_OK}"><button data-clipboard-text="{BTC_OK}">Copy</button>
 <p>USDT (TRC20): {TRON_OK}</p><p>Old address, do not use: {BTC_BAD}</p>
-<p>ETH: {ETH_BAD}</p><p>Ethereum: {ETH_OK}</p></div>
+<p>ETH: {ETH_BAD}</p><p>Ethereum: {ETH_OK}</p>
+<p>Never send to the example address {GENESIS}.</p></div>
 <p>Pay by UPI to <b>smmking@okaxis</b> or <b>smm.king@ybl</b> and enter the UTR number.</p>
 <p>Questions? support@smmking.in</p>
 <p>Bank transfer: A/C No: 50100234567812 IFSC: HDFC0001234, HDFC Bank</p>
@@ -233,6 +240,18 @@ def test_phone_followed_by_other_digits_and_00_prefix():
     html = "<p>Call +91 98123 45678 24x7.</p><p>Hotline: 0091 98765 01234 (9am-6pm)</p>"
     _, contacts, _ = leads(html, "https://smmking.com/")
     assert contacts == {("phone", "+919812345678"), ("phone", "+919876501234")}
+
+
+def test_icons_label_the_text_after_them():
+    html = """<ul class="contact"><li><i class="fab fa-whatsapp"></i> +91 98123 45678</li>
+    <li><i class="fa fa-phone-alt"></i> 98765 01234</li>
+    <li><img src="/img/tg.svg" alt="Telegram"> @smmking_tg</li></ul>"""
+    _, contacts, _ = leads(html)
+    assert contacts == {
+        ("whatsapp", "+919812345678"),
+        ("phone", "+919876501234"),
+        ("telegram", "smmking_tg"),
+    }
 
 
 def test_telegram_handle_in_text():
