@@ -83,7 +83,9 @@ def grid_offers(
     mapping, headers, start = found
     price_header = headers[mapping["price"]] if mapping["price"] < len(headers) else ""
     currency = find_currency(price_header) or page_currency or "USD"
-    per = parse_per(price_header)
+    per = parse_per(price_header, fallback=0)
+    packages = per == 0 and not ({"min", "max", "minmax", "id"} & mapping.keys())
+    per = per or 1000
     category: str | None = None
     for cells in grid.rows[: max(start - 1, 0)]:  # a category row above the header
         cat = _category_row(cells, [cell_text(c) for c in cells])
@@ -113,10 +115,25 @@ def grid_offers(
         if not any(ch.isdigit() for ch in price_text) and map_header(cells) == mapping:
             continue  # a repeated header row
         offer = _row_offer(texts, mapping, currency, per, category)
+        if offer is not None and packages:
+            offer = _as_package(offer)
         if offer is not None:
             offers.append(offer)
     has_q = any(k in mapping for k in ("min", "max", "minmax"))
     return GridResult(offers, has_q, len(grid.rows) - start, mapping, headers)
+
+
+_LEADING_QTY = re.compile(r"^\s*(\d[\d,.\s]*\d|\d)\s*([kKmM](?![^\W\d_]))?\+?\s+(?=[^\W\d_])")
+
+
+def _as_package(offer: Offer) -> Offer | None:
+    """A row of a Package/Price table ("1000 Followers | $9.99"): per = the package size."""
+    m = _LEADING_QTY.match(offer.name)
+    qty = parse_quantity(m.group(1) + (m.group(2) or "")) if m else None
+    if not qty or offer.product == "other":
+        return offer if offer.product != "other" or offer.platform != "other" else None
+    offer.per, offer.kind, offer.min, offer.max = qty, "package", None, None
+    return offer
 
 
 def _row_offer(

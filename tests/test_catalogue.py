@@ -265,3 +265,15 @@ def test_blocks_that_label_their_own_values():
         ("124", "YouTube Views", 1.2, "USD", 1000, 500, 1_000_000, "youtube", "views"),
         ("125", "TikTok Likes", 30.0, "INR", 100, 10, 5000, "tiktok", "likes"),
     ]
+
+
+def test_package_price_table_on_a_storefront():
+    html = """<h1>Buy Instagram Followers</h1><table><tr><th>Package</th><th>Price</th></tr>
+    <tr><td>500 Instagram Followers</td><td>₹99</td></tr><tr><td>1K Instagram Followers</td><td>₹179</td></tr>
+    <tr><td>5000 Instagram Followers</td><td>₹799</td></tr></table>"""
+    got = [(o.name, o.per, o.price, o.kind, o.min) for o in extract_offers(html, "http://s.test/")]
+    assert got == [
+        ("500 Instagram Followers", 500, 99.0, "package", None),
+        ("1K Instagram Followers", 1000, 179.0, "package", None),
+        ("5000 Instagram Followers", 5000, 799.0, "package", None),
+    ]
