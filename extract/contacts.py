@@ -81,6 +81,17 @@ def clean_email(raw: str) -> str | None:
     return email
 
 
+_EXAMPLE_BEFORE = re.compile(
+    r"(?:\be\.?\s?g\.?|\bexample\s*:?|\bsuch\s+as|\bfor\s+instance|\blike|\bformat\s*:?)\s*[\"'“(]?\s*$",
+    re.I,
+)
+
+
+def is_example(text: str, start: int) -> bool:
+    """True when the string at `start` is introduced as an example ("e.g. name@bank")."""
+    return bool(_EXAMPLE_BEFORE.search(text[max(0, start - 20) : start]))
+
+
 def _text_emails(view: PageView, paypal_accounts: set[str]) -> list[Contact]:
     out = []
     text = view.text
@@ -91,7 +102,7 @@ def _text_emails(view: PageView, paypal_accounts: set[str]) -> list[Contact]:
             out.append(Contact("email", email, _snip(text, m.start(), m.end())))
     for m in EMAIL_RE.finditer(text + "\n" + view.ld_json):
         email = clean_email(m.group(1))
-        if email and email not in paypal_accounts:
+        if email and email not in paypal_accounts and not is_example(text, m.start()):
             out.append(Contact("email", email, m.group(0)))
     for raw in view.cf_emails:
         email = clean_email(raw)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from config.vocab import load
-from extract.contacts import EMAIL_RE, clean_email
+from extract.contacts import EMAIL_RE, clean_email, is_example
 from extract.crypto import find_addresses
 from extract.model import Identifier, Payment
 from extract.text import fold
@@ -32,6 +32,10 @@ _BANK_ACC = re.compile(
     re.I,
 )
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b")
+_NEGATED = re.compile(
+    r"\b(?:not|n't|no longer|never|don't|doesn't|cannot|can't)\s+(?:\w+\s+){0,2}"
+    r"(?:accept|support|take|use|available)\w*\b[^.!?\n]*$"
+)
 _CHAIN_METHOD = {
     "bitcoin": "bitcoin",
     "litecoin": "litecoin",
@@ -162,6 +166,8 @@ def _from_text(view: PageView) -> list[Payment]:
         name = owner[m.group(0)]
         if name in out:
             continue
+        if _NEGATED.search(text[max(0, m.start() - 40) : m.start()]):
+            continue
         i = bisect.bisect_left(anchors, m.start() - 150)
         if everywhere or (i < len(anchors) and anchors[i] <= m.start() + 150):
             out[name] = Payment(name, None, _snip(text, m.start(), m.end()))
@@ -175,10 +181,14 @@ def _accounts(view: PageView) -> list[Payment]:
     acc = _vocab()["accounts"]
     upi = _vocab()["upi"]
     handles = set(upi["handles"])
+    placeholders = set(upi["placeholder_locals"])
     upi_rx = _phrase_re(tuple(upi["words"]))
     for m in _VPA_RE.finditer(text):
         handle = m.group(2).lower()
         near = low[max(0, m.start() - 60) : m.end() + 30]
+        local = m.group(1).lower()
+        if local in placeholders or is_example(text, m.start()):
+            continue
         if handle in handles or upi_rx.search(near):
             out.append(Payment("upi", m.group(0).lower(), _snip(text, m.start(), m.end())))
     for m in _UPI_LINK.finditer(view.code + "\n" + "\n".join(h for h, _ in view.links)):

@@ -145,6 +145,12 @@ def test_gateway_word_without_payment_context_is_not_a_method():
     assert pays == set()
 
 
+def test_negated_gateway_is_not_a_method():
+    html = "<p>Payment: we accept Paytm and UPI. We do not accept PayPal or cards.</p>"
+    pays, _, _ = leads(html)
+    assert pays == {("paytm", None), ("upi", None)}
+
+
 def test_vpa_is_not_an_email_and_email_is_not_a_vpa():
     html = """<p>UPI: fastsmm@paytm</p><p>E-mail: fastsmm@paytm.com</p>
     <p>Scan the QR: <img src="https://api.qrserver.com/v1/create-qr-code/?data=upi%3A//pay%3Fpa%3Dx"></p>
@@ -240,6 +246,16 @@ def test_phone_followed_by_other_digits_and_00_prefix():
     html = "<p>Call +91 98123 45678 24x7.</p><p>Hotline: 0091 98765 01234 (9am-6pm)</p>"
     _, contacts, _ = leads(html, "https://smmking.com/")
     assert contacts == {("phone", "+919812345678"), ("phone", "+919876501234")}
+
+
+def test_format_examples_are_not_accounts_or_contacts():
+    html = """<p>Enter your UPI ID (e.g. yourname@okaxis) and the UTR number.</p>
+    <p>Your UPI ID looks like mobilenumber@ybl or e.g. rahul.k@oksbi</p>
+    <p>Pay UPI to: smmking@okaxis</p>
+    <p>Enter an e-mail, for example: rahul@gmail.com. Support: care@smmking.in</p>"""
+    pays, contacts, _ = leads(html)
+    assert pays == {("upi", "smmking@okaxis")}
+    assert contacts == {("email", "care@smmking.in")}
 
 
 def test_icons_label_the_text_after_them():
