@@ -277,3 +277,28 @@ def test_package_price_table_on_a_storefront():
         ("1K Instagram Followers", 1000, 179.0, "package", None),
         ("5000 Instagram Followers", 5000, 799.0, "package", None),
     ]
+
+
+def _expected_field(header: str) -> str:
+    h = header.lower().replace(" ", "")
+    for key, field in (("desc", "description"), ("average", "ignore"), ("action", "ignore"), ("min", "min"),
+                       ("max", "max"), ("1000", "price"), ("1 000", "price"), ("id", "id")):  # fmt: skip
+        if key in h:
+            return field
+    return "name"
+
+
+@needs_data
+def test_every_header_of_the_raw_dataset_maps_to_its_field():
+    import csv
+
+    from extract.headers import header_field
+
+    raw = DATA.parent / "raw_panels_dataset"
+    headers = set()
+    for path in raw.glob("*/*.csv"):
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            headers.update(h for h in next(csv.reader(fh)) if h.strip())
+    assert len(headers) > 30
+    for h in sorted(headers):
+        assert header_field(h) == _expected_field(h), h
