@@ -35,6 +35,7 @@ _OBFUSCATED = re.compile(
     re.I,
 )
 _DOT_SUB = re.compile(_DOT, re.I)
+_BRACKET_AT = re.compile(r"[\[({<]\s*(?:at|@)\s*[\])}>]", re.I)
 _TG_HANDLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 _HANDLE_RE = {
     "instagram": re.compile(r"^[A-Za-z0-9._]{1,30}$"),
@@ -96,6 +97,8 @@ def _text_emails(view: PageView, paypal_accounts: set[str]) -> list[Contact]:
     out = []
     text = view.text
     for m in _OBFUSCATED.finditer(text):
+        if not _BRACKET_AT.search(m.group(0)) and not _DOT_SUB.search(m.group(0)):
+            continue  # "visit us at smmking.in" is prose, not "us@smmking.in"
         host = _DOT_SUB.sub(".", m.group(2))
         email = clean_email(f"{m.group(1)}@{host}.{m.group(3)}")
         if email and email not in paypal_accounts:
@@ -244,7 +247,7 @@ def _text_handles(view: PageView) -> list[Contact]:
             out.append(Contact("telegram", h.group(1), text[m.start() : m.end() + h.end()]))
     for m in _label_res()["skype"].finditer(text):
         h = _SKYPE_TEXT.match(text[m.end() : m.end() + 60])
-        if h:
+        if h and re.search(r"live:|[\d._\-]", h.group(1).rstrip(".,:")):
             out.append(
                 Contact("skype", h.group(1).rstrip(".,:"), text[m.start() : m.end() + h.end()])
             )
@@ -254,8 +257,9 @@ def _text_handles(view: PageView) -> list[Contact]:
 # --- links -----------------------------------------------------------------------------------
 def _link_contacts(view: PageView) -> list[Contact]:
     out = []
+    region = view.region or _infer_region(view)
     for href, anchor in view.links:
-        c = contact_from_url(href, view.region, anchor)
+        c = contact_from_url(href, region, anchor)
         if c:
             out.append(c)
     return out
@@ -271,6 +275,8 @@ def contact_from_url(href: str, region: str | None = None, anchor: str = "") -> 
         raw = unquote(href.split(":", 1)[1])
         is_wa = bool(_label_res()["whatsapp"].search(anchor))
         e164 = normalise_phone(raw, region)
+        if not e164 and len(re.sub(r"\D", "", raw)) >= 11:  # international without "+"
+            e164 = normalise_phone(raw, None, international=True)
         return Contact("whatsapp" if is_wa else "phone", e164, href) if e164 else None
     if low.startswith("skype:"):
         name = unquote(href.strip()[6:].split("?", 1)[0]).strip()
@@ -341,6 +347,8 @@ def _social(host: str, path: str, query: str, href: str) -> Contact | None:
     if not kind:
         return None
     segs = [unquote(s) for s in path.split("/") if s]
+    if segs and segs[0] in ("_u", "_n", "#!"):  # app deep links: instagram.com/_u/<handle>
+        segs = segs[1:]
     if kind == "facebook" and segs and segs[0] == "profile.php":
         fid = parse_qs(query).get("id", [""])[0]
         return Contact("facebook", fid, href) if fid.isdigit() else None

@@ -217,6 +217,13 @@ def test_obfuscated_emails_and_cloudflare_protection():
     }
 
 
+def test_prose_with_at_is_not_an_email_and_skype_needs_a_handle():
+    html = """<p>Visit us at smmking.in for more. Find us at www.smmking.in today.</p>
+    <p>Skype: Click here</p><p>Skype: live:.cid.9a8b7c6d</p>"""
+    _, contacts, _ = leads(html)
+    assert contacts == {("skype", "live:.cid.9a8b7c6d")}
+
+
 def test_placeholders_images_and_boilerplate_are_dropped():
     html = """<form><input type="email" placeholder="you@smmking.in" value="me@smmking.in">
     <input type="tel" placeholder="+91 98765 43210"></form>
