@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 from urllib.parse import urljoin
 
-import lxml.html
 import mmh3
-from lxml import etree
+
+from extract.leads import _parse_html
 
 
 def favicon_mmh3(data: bytes) -> str:
@@ -18,10 +18,7 @@ def favicon_mmh3(data: bytes) -> str:
 def favicon_urls(html: str, url: str) -> list[str]:
     """Absolute icon URLs from <link rel="icon" …>, in page order; /favicon.ico if none."""
     out: list[str] = []
-    try:
-        root = lxml.html.document_fromstring(html) if html and html.strip() else None
-    except (etree.ParserError, ValueError):
-        root = None
+    root = _parse_html(html) if html and html.strip() else None
     if root is not None:
         for link in root.iter("link"):
             rel = (link.get("rel") or "").lower().split()

@@ -80,9 +80,8 @@ def parse_page(html: str, url: str) -> PageView:
     view = PageView(url=url, domain=registered_domain(url), region=region_for(url))
     if not html or not html.strip():
         return view
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+    root = _parse_html(html)
+    if root is None:
         return view
     text: list[str] = []
     pay: list[str] = []
@@ -94,6 +93,19 @@ def parse_page(html: str, url: str) -> PageView:
     view.code = "\n".join(code)
     view.ld_json = "\n".join(ld)
     return view
+
+
+def _parse_html(html: str):
+    """lxml document for `html` (an XML encoding declaration is tolerated), or None."""
+    try:
+        return lxml.html.document_fromstring(html)
+    except ValueError:  # str with an encoding declaration
+        try:
+            return lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+        except (etree.ParserError, ValueError):
+            return None
+    except etree.ParserError:
+        return None
 
 
 def _walk(root, view: PageView, text: list, pay: list, code: list, ld: list) -> None:

@@ -351,3 +351,10 @@ def test_favicon_urls():
     )
     assert favicon_urls(html, "https://a.com/x/page") == ["https://a.com/x/img/fav.png"]
     assert favicon_urls("<p>no icon</p>", "https://a.com/x/page") == ["https://a.com/favicon.ico"]
+    xml = '<?xml version="1.0" encoding="utf-8"?><html><head><link rel="icon" href="/i.png">'
+    assert favicon_urls(xml, "https://a.com/") == ["https://a.com/i.png"]
+
+
+def test_xml_declared_page_is_read():
+    html = '<?xml version="1.0" encoding="utf-8"?><html><body><a href="mailto:a@smmking.in">m</a>'
+    assert leads(html)[1] == {("email", "a@smmking.in")}
