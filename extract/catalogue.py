@@ -10,6 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from extract.cards import card_offers
+from extract.classify import classify
 from extract.kvrows import kv_offers
 from extract.model import Offer
 from extract.prices import find_currency
@@ -114,6 +115,7 @@ def table_offers(doc: HtmlElement, currency: str | None) -> tuple[list[Offer], s
             for o in found:
                 if o.category is None and heading:
                     o.category = heading
+                    o.platform, o.product = classify(o.name, heading)
         offers.extend(found)
         used.add(grid.element)
     return offers, used

@@ -16,6 +16,8 @@ HtmlElement = etree._Element
 _SKIP_TEXT = {"script", "style", "noscript", "template", "del", "s", "strike", "select", "button"}
 _ICON = re.compile(r"^[a-z]+(?:_[a-z0-9]+)*$")
 _LABEL_ATTRS = ("data-label", "data-title", "data-th", "data-column", "data-name")
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGITS_ONLY = re.compile(r"^[\d\W_]+$")
 _HIDDEN_CLASSES = {"d-none", "hidden", "sr-only", "visually-hidden", "hide", "modal"}
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend"}
 
@@ -239,6 +241,10 @@ def heading_before(el: HtmlElement, limit: int = 3) -> str | None:
             if heads and len(cell_text(prev)) <= 200:
                 text = cell_text(heads[-1])
                 return text if 0 < len(text) <= 100 else None
+            if len(prev) <= 3 and prev.tag not in ("table", "ul", "ol", "form", "select"):
+                text = cell_text(prev)  # a card header / label div right above the grid
+                if 0 < len(text) <= 100 and _LETTER.search(text) and not _DIGITS_ONLY.match(text):
+                    return text
             return None
         node = node.getparent()
         if node is None:

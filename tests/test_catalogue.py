@@ -302,3 +302,22 @@ def test_every_header_of_the_raw_dataset_maps_to_its_field():
     assert len(headers) > 30
     for h in sorted(headers):
         assert header_field(h) == _expected_field(h), h
+
+
+def test_category_from_card_header_above_each_table():
+    card = (
+        "<div class='card'><div class='card-header'>{cat}</div><div class='card-body'><table>"
+        "<tr><th>ID</th><th>Service</th><th>Price</th><th>Min</th><th>Max</th></tr>"
+        "<tr><td>{sid}</td><td>{name}</td><td>$1</td><td>10</td><td>100</td></tr></table></div></div>"
+    )
+    html = card.format(cat="Instagram Followers", sid=1, name="Followers HQ") + card.format(
+        cat="YouTube Views", sid=2, name="Views HQ"
+    )
+    got = [
+        (o.service_id, o.category, o.platform, o.product)
+        for o in extract_offers(html, "http://p.test/")
+    ]
+    assert got == [
+        ("1", "Instagram Followers", "instagram", "followers"),
+        ("2", "YouTube Views", "youtube", "views"),
+    ]
