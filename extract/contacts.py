@@ -3,7 +3,8 @@
 Links are trusted (mailto:, tel:, wa.me, t.me, social profiles); visible text is read for
 (de-obfuscated) e-mails, "+"-prefixed numbers anywhere and bare numbers only after a label.
 Form placeholder/value attributes are never read. Telegram invite links (t.me/+…, joinchat)
-carry no handle and are not reported.
+carry no handle and are not reported (t.me/s/<handle> and t.me/<handle>/<post> give the
+handle). Discord values are the invite code (discord.gg/<code>). Handles keep their case.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 
 import mmh3
 
-from extract.leads import _parse_html
+from extract.leads import parse_html
 
 
 def favicon_mmh3(data: bytes) -> str:
@@ -18,7 +18,7 @@ def favicon_mmh3(data: bytes) -> str:
 def favicon_urls(html: str, url: str) -> list[str]:
     """Absolute icon URLs from <link rel="icon" …>, in page order; /favicon.ico if none."""
     out: list[str] = []
-    root = _parse_html(html) if html and html.strip() else None
+    root = parse_html(html) if html and html.strip() else None
     if root is not None:
         for link in root.iter("link"):
             rel = (link.get("rel") or "").lower().split()

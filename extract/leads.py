@@ -80,7 +80,7 @@ def parse_page(html: str, url: str) -> PageView:
     view = PageView(url=url, domain=registered_domain(url), region=region_for(url))
     if not html or not html.strip():
         return view
-    root = _parse_html(html)
+    root = parse_html(html)
     if root is None:
         return view
     text: list[str] = []
@@ -95,7 +95,7 @@ def parse_page(html: str, url: str) -> PageView:
     return view
 
 
-def _parse_html(html: str):
+def parse_html(html: str):
     """lxml document for `html` (an XML encoding declaration is tolerated), or None."""
     try:
         return lxml.html.document_fromstring(html)
