@@ -53,10 +53,10 @@ def _vocab() -> dict:
 
 def find_contacts(view: PageView, paypal_accounts: set[str] | None = None) -> list[Contact]:
     """All contacts of the page (not yet deduplicated across kinds)."""
-    out: list[Contact] = []
-    out += _link_contacts(view)
+    out: list[Contact] = _link_contacts(view)
+    whatsapp = {c.value for c in out if c.kind == "whatsapp"}
     out += _text_emails(view, paypal_accounts or set())
-    out += _text_phones(view)
+    out += _text_phones(view, whatsapp)
     out += _text_handles(view)
     return out
 
@@ -165,8 +165,11 @@ _BARE_NUM = re.compile(
 )
 
 
-def _text_phones(view: PageView) -> list[Contact]:
-    """'+'-prefixed numbers anywhere; bare numbers only right after a phone/WhatsApp label."""
+def _text_phones(view: PageView, whatsapp: set[str] = frozenset()) -> list[Contact]:
+    """'+'-prefixed numbers anywhere; bare numbers only right after a phone/WhatsApp label.
+
+    An unlabelled number the page also links as WhatsApp (wa.me) is that WhatsApp number.
+    """
     text = view.text
     window = _vocab()["labels"]["window"]
     res = _label_res()
@@ -189,7 +192,8 @@ def _text_phones(view: PageView) -> list[Contact]:
             continue
         e164 = _longest_valid(raw, region)
         if e164:
-            out.append(Contact(kind or "phone", e164, raw))
+            kind = kind or ("whatsapp" if e164 in whatsapp else "phone")
+            out.append(Contact(kind, e164, raw))
     return out
 
 

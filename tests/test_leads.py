@@ -277,6 +277,13 @@ def test_icons_label_the_text_after_them():
     }
 
 
+def test_unlabelled_number_linked_as_whatsapp_is_whatsapp():
+    html = """<a class="float" href="https://wa.me/919812345678"><img src="/chat.svg"></a>
+    <footer><p>+91 98123 45678</p><p>Phone: +91 98765 01234</p></footer>"""
+    _, contacts, _ = leads(html)
+    assert contacts == {("whatsapp", "+919812345678"), ("phone", "+919876501234")}
+
+
 def test_telegram_handle_in_text():
     _, contacts, _ = leads("<p>Telegram: @SmmKingBot</p><p>Follow @someone on Instagram</p>")
     assert contacts == {("telegram", "SmmKingBot")}
