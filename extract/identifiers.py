@@ -18,7 +18,9 @@ from extract.model import Identifier
 if TYPE_CHECKING:
     from extract.leads import PageView
 
-_URL_RE = re.compile(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,24})(?::\d+)?(/[^\s\"'<>]*)?", re.I)
+_URL_RE = re.compile(
+    r"(?:(?:https?:)?//|(?<![\w.@/-]))((?:[a-z0-9-]+\.)+[a-z]{2,24})(?::\d+)?(/[^\s\"'<>]*)?", re.I
+)
 
 
 @cache

@@ -307,6 +307,7 @@ TRACKERS = """<html><head>
 <p>Tip: your Analytics ID looks like UA-11111111-1 or G-PROSE1234; tag GTM-PROSE12.</p>
 <p>API URL: https://bigprovider.com/api/v2 — ours: https://www.smmking.in/api/v2</p>
 <a href="https://api.other-panel.net/api/v1">legacy</a>
+<p>Our provider: justpanel.co.uk/api/v2/ (since 2021); docs at https://yourdomain.com/api/v2</p>
 </body></html>"""
 
 
@@ -326,6 +327,7 @@ def test_trackers_only_from_code_and_upstream_panels():
         ("hotjar", "2718281"),
         ("upstream_panel", "bigprovider.com"),
         ("upstream_panel", "other-panel.net"),
+        ("upstream_panel", "justpanel.co.uk"),
     }
 
 
