@@ -46,8 +46,11 @@ def find_currency(text: str) -> str | None:
     return None
 
 
-def parse_number(raw: str) -> float | None:
-    """A number with thousands separators or a decimal comma: "1.234,56" -> 1234.56."""
+def parse_number(raw: str, decimal_comma: bool | None = None) -> float | None:
+    """A number with thousands separators or a decimal comma: "1.234,56" -> 1234.56.
+
+    `decimal_comma` (known from the rest of a column) settles "1,500" and "1.500".
+    """
     s = re.sub(r"[\s\u00a0\u202f\u2009'’]", " ", raw.strip())
     # spaces between digit groups are thousands separators ("1 364.40")
     s = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", s).strip().split(" ")[0]
@@ -60,11 +63,11 @@ def parse_number(raw: str) -> float | None:
         s = s.replace(thou, "").replace(dec, ".")
     elif commas:
         head, _, tail = s.rpartition(",")
-        if commas == 1 and (len(tail) != 3 or head in ("0", "")):
+        if commas == 1 and (len(tail) != 3 or head in ("0", "") or decimal_comma):
             s = s.replace(",", ".")
         else:
             s = s.replace(",", "")
-    elif dots > 1:
+    elif dots > 1 or (decimal_comma and len(s.rpartition(".")[2]) == 3):
         head, _, tail = s.rpartition(".")
         s = s.replace(".", "") if len(tail) == 3 else head.replace(".", "") + "." + tail
     try:
@@ -73,23 +76,40 @@ def parse_number(raw: str) -> float | None:
         return None
 
 
-def parse_price(text: str | None, default_currency: str | None = None) -> tuple[float, str] | None:
+def _currency_next_to(cell: str, start: int, end: int) -> bool:
+    before, after = cell[:start].rstrip()[-6:], cell[end:].lstrip()[:6]
+    if before and before[-1] in "=:":
+        return False
+    for sym, _ in _currency_tables()[0]:
+        if before.endswith(sym) or after.startswith(sym):
+            return True
+    words = _currency_tables()[2]
+    return before[-3:].lower() in words or after[:3].lower() in words
+
+
+def parse_price(
+    text: str | None, default_currency: str | None = None, decimal_comma: bool | None = None
+) -> tuple[float, str] | None:
     """(amount, ISO currency) from a price cell ("  $ 1 364.40 ", "1.234,56 €", "₹199").
 
     Empty, "-", "N/A" or zero cells give None. When the cell names no currency,
-    `default_currency` is used; with none at all the result is None.
+    `default_currency` is used; with none at all the result is None. When several numbers
+    appear ("1000 = $0.50"), the one next to the currency is the price.
     """
     cell = collapse_ws(text)
     if cell.lower() in _EMPTY:
         return None
-    m = _NUM.search(cell)
-    if not m:
+    matches = list(_NUM.finditer(cell))
+    if not matches:
         return None
+    m = matches[0]
+    if len(matches) > 1:
+        m = next((x for x in matches if _currency_next_to(cell, x.start(), x.end())), m)
     raw = m.group(0)
     before = cell[: m.start() - 1][-1:]
     if m.start() > 0 and cell[m.start() - 1] == "." and not before.isalnum():
         raw = "0." + raw.replace(".", "").replace(",", "")  # "$.50"
-    amount = parse_number(raw)
+    amount = parse_number(raw, decimal_comma)
     if amount is None or amount <= 0:
         return None
     currency = find_currency(cell) or default_currency

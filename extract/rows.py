@@ -15,6 +15,8 @@ from extract.prices import find_currency, parse_per, parse_price, parse_quantity
 from extract.tables import Grid, HtmlElement, cell_text, header_texts, label_mapping, map_header
 
 _QTY_ANY = re.compile(r"\d[\d.,\s]*\s*[kKmM]?(?![a-zA-Z])")
+_COMMA_DEC = re.compile(r"\d,(\d{1,2}|\d{4,})(?!\d)")
+_DOT_DEC = re.compile(r"\d\.(\d{1,2}|\d{4,})(?!\d)")
 _LABELS = ("data-label", "data-title", "data-th")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
@@ -94,6 +96,7 @@ def grid_offers(
     offers: list[Offer] = []
     width = len(headers)
     wanted = {i for f, i in mapping.items() if f not in ("description", "ignore")}
+    decimal_comma = _decimal_comma(grid.rows[start : start + 80], mapping["price"])
     for cells in grid.rows[start:]:
         if len(set(cells)) == 1:
             text = cell_text(cells[0])
@@ -114,7 +117,7 @@ def grid_offers(
         price_text = texts[mapping["price"]]
         if not any(ch.isdigit() for ch in price_text) and map_header(cells) == mapping:
             continue  # a repeated header row
-        offer = _row_offer(texts, mapping, currency, per, category)
+        offer = _row_offer(texts, mapping, currency, per, category, decimal_comma)
         if offer is not None and packages:
             offer = _as_package(offer)
         if offer is not None:
@@ -136,8 +139,25 @@ def _as_package(offer: Offer) -> Offer | None:
     return offer
 
 
+def _decimal_comma(rows: list[list[HtmlElement]], col: int) -> bool | None:
+    """True when a price column writes decimals with a comma ("12,50"), False with a dot."""
+    texts = [cell_text(r[col]) for r in rows if col < len(r) and len(set(r)) > 1]
+    comma = sum(1 for t in texts if _COMMA_DEC.search(t))
+    dot = sum(1 for t in texts if _DOT_DEC.search(t))
+    if comma and not dot:
+        return True
+    if dot and not comma:
+        return False
+    return None
+
+
 def _row_offer(
-    texts: list[str], m: dict[str, int], currency: str, per: int, category: str | None
+    texts: list[str],
+    m: dict[str, int],
+    currency: str,
+    per: int,
+    category: str | None,
+    decimal_comma: bool | None = None,
 ) -> Offer | None:
     def get(fld: str) -> str:
         i = m.get(fld)
@@ -149,7 +169,7 @@ def _row_offer(
     price_text = get("price")
     if is_period_price(price_text):
         return None
-    price = parse_price(price_text, currency)
+    price = parse_price(price_text, currency, decimal_comma)
     if price is None:
         return None
     lo, hi = parse_quantity(get("min")), parse_quantity(get("max"))

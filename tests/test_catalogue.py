@@ -321,3 +321,12 @@ def test_category_from_card_header_above_each_table():
         ("1", "Instagram Followers", "instagram", "followers"),
         ("2", "YouTube Views", "youtube", "views"),
     ]
+
+
+def test_decimal_comma_column():
+    rows = "".join(
+        f"<tr><td>{i}</td><td>Instagram Likes {i}</td><td>{p} ₺</td><td>10</td><td>1000</td></tr>"
+        for i, p in enumerate(["1,500", "12,50", "0,75"], 1)
+    )
+    html = f"<table><tr><th>ID</th><th>Hizmet</th><th>Fiyat</th><th>Min</th><th>Max</th></tr>{rows}</table>"
+    assert [o.price for o in extract_offers(html, "http://p.test/")] == [1.5, 12.5, 0.75]

@@ -93,3 +93,16 @@ def test_currency_code_needs_word_boundaries():
 def test_leading_decimal_point_but_not_after_rs():
     assert parse_price("$.50") == (0.5, "USD")
     assert parse_price("Rs.50") == (50.0, "INR")
+
+
+def test_the_number_next_to_the_currency_is_the_price():
+    assert parse_price("1000 = $0.50") == (0.5, "USD")
+    assert parse_price("Per 1000: $0.50") == (0.5, "USD")
+    assert parse_price("1000 for 0.50 USD") == (0.5, "USD")
+    assert parse_price("$0.50 (₹37.50)") == (0.5, "USD")
+
+
+def test_column_decimal_style_settles_ambiguous_separators():
+    assert parse_price("1,500 ₺") == (1500.0, "TRY")
+    assert parse_price("1,500 ₺", decimal_comma=True) == (1.5, "TRY")
+    assert parse_price("1.500 ₺", decimal_comma=True) == (1500.0, "TRY")
