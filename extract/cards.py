@@ -33,6 +33,7 @@ _QTY_WORD = re.compile(
     rf"(?<![\d.,])(\d[\d,.\s]*\d|\d)\s*([kKmM](?![^\W\d_]))?\+?\s*({_WORDS})", re.I
 )
 _STRUCK_CLASS_WORDS = ("old", "regular", "compare", "strike", "crossed", "was-price", "original")
+_PROSE = {"p", "span", "em", "strong", "b", "i", "small", "blockquote", "q"}
 _BLOCK = {
     "li",
     "option",
@@ -148,6 +149,8 @@ def _card_offer(
         text = cell_text(node)
         if len(text) > 600:
             return None
+        if node.tag in _PROSE and len(text.split()) > 12:
+            return None  # a sentence that mentions a price
         if is_period_price(text):
             return None
         hit = _quantity_phrase(text, context)
@@ -184,8 +187,12 @@ def _inline_offers(
         text = cell_text(el) if el.tag != "option" else collapse_ws("".join(el.itertext()))
         if not text or len(text) > 200 or is_period_price(text):
             continue
+        matches = list(INLINE.finditer(text))
+        covered = sum(m.end() - m.start() for m in matches)
+        if not matches or "?" in text or covered < 0.7 * len(text):
+            continue  # prose that mentions a price, not a list of packages
         local = _section_heading(el) or ""
-        for m in INLINE.finditer(text):
+        for m in matches:
             qty = parse_quantity(m.group(1))
             price = parse_price(m.group(6), currency)
             if not qty or qty < 5 or price is None:

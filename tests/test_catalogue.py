@@ -153,6 +153,9 @@ def test_storefront_cards_and_woocommerce():
         """<article><h1>How we grew our brand</h1><p>Last year we spent $5 on ads and got 1000 followers
         within a week, which is why we recommend organic growth over buying engagement for $3.95.</p>
         <h3>FAQ</h3><p>Is it safe? Yes. Prices start at $1 and you can pay by card.</p></article>""",
+        # a competitor mentioned in a sentence, and a price inside a sentence
+        """<p>Last month someone offered to buy 1000 Instagram followers for $5 at a shady site.</p>
+        <p>We never sell <b>1000 followers</b> for <span class="price">$5</span> because fake accounts get banned quickly.</p>""",
         # a services table whose prices are all missing
         """<table><tr><th>ID</th><th>Service</th><th>Rate per 1000</th><th>Min</th><th>Max</th></tr>
         <tr><td>1</td><td>Instagram Likes</td><td>-</td><td>10</td><td>100</td></tr></table>""",
