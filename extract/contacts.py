@@ -58,6 +58,27 @@ def find_contacts(view: PageView, paypal_accounts: set[str] | None = None) -> li
     out += _text_emails(view, paypal_accounts or set())
     out += _text_phones(view, whatsapp)
     out += _text_handles(view)
+    out += _ld_json_contacts(view)
+    return out
+
+
+_LD_PHONE = re.compile(r'"(?:telephone|phone|contactPhone)"\s*:\s*"([^"]{7,30})"', re.I)
+_LD_URL = re.compile(r'"(https?://[^"\s]+)"')
+
+
+def _ld_json_contacts(view: PageView) -> list[Contact]:
+    """schema.org JSON-LD: telephone and the sameAs profile URLs of the organisation."""
+    out = []
+    region = view.region or _infer_region(view)
+    ld = view.ld_json.replace("\\/", "/")
+    for m in _LD_PHONE.finditer(ld):
+        e164 = _longest_valid(m.group(1), region)
+        if e164:
+            out.append(Contact("phone", e164, m.group(0)))
+    for m in _LD_URL.finditer(ld):
+        c = contact_from_url(m.group(1), region)
+        if c and c.kind not in ("email", "phone"):
+            out.append(c)
     return out
 
 

@@ -284,6 +284,21 @@ def test_unlabelled_number_linked_as_whatsapp_is_whatsapp():
     assert contacts == {("whatsapp", "+919812345678"), ("phone", "+919876501234")}
 
 
+def test_json_ld_organisation_contacts():
+    html = """<script type="application/ld+json">{"@context": "https://schema.org",
+    "@type": "Organization", "url": "https://smmking.in", "email": "hello@smmking.in",
+    "telephone": "+91-98765-01234", "logo": "https://smmking.in/logo.png",
+    "sameAs": ["https:\\/\\/www.instagram.com\\/smmking.in", "https://twitter.com/SmmKingIN",
+    "https://www.instagram.com/p/Cabc123/"]}</script>"""
+    _, contacts, _ = leads(html)
+    assert contacts == {
+        ("email", "hello@smmking.in"),
+        ("phone", "+919876501234"),
+        ("instagram", "smmking.in"),
+        ("twitter", "SmmKingIN"),
+    }
+
+
 def test_telegram_handle_in_text():
     _, contacts, _ = leads("<p>Telegram: @SmmKingBot</p><p>Follow @someone on Instagram</p>")
     assert contacts == {("telegram", "SmmKingBot")}
