@@ -12,6 +12,7 @@ from extract.plans import is_period_price
 from extract.prices import parse_price, parse_quantity
 from extract.tables import HtmlElement, cell_text, iter_outside
 from extract.text import collapse_ws
+from extract.woo import woo_offers
 
 _CUR = r"(?:[$€£₹₺₦₽৳₫₱₩₴₸₪฿¥]|R\$|Rs\.?|INR|USD|EUR|GBP|TRY|BRL|NGN|RUB|PKR|TL|руб\.?)"
 _AMOUNT = r"\d[\d.,\s]*\d|\d"
@@ -243,6 +244,7 @@ def card_offers(
         offer = _card_offer(el, f"{heading} {context}", price_els, currency, holders)
         if offer is not None:
             offers.append(offer)
+    offers += woo_offers(doc, currency, context)
     inline = _inline_offers(doc, context, exclude | price_els, currency)
     keys = {(o.per, o.price) for o in offers}
     offers += [o for o in inline if (o.per, o.price) not in keys]

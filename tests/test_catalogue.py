@@ -333,3 +333,26 @@ def test_decimal_comma_column():
     )
     html = f"<table><tr><th>ID</th><th>Hizmet</th><th>Fiyat</th><th>Min</th><th>Max</th></tr>{rows}</table>"
     assert [o.price for o in extract_offers(html, "http://p.test/")] == [1.5, 12.5, 0.75]
+
+
+def test_woocommerce_variable_product():
+    variations = (
+        '[{"attributes":{"attribute_pa_quantity":"1000-followers"},"display_price":199,"variation_id":11},'
+        '{"attributes":{"attribute_pa_quantity":"5k-followers"},"display_price":799,"variation_id":12},'
+        '{"attributes":{"attribute_pa_quantity":"gift-card"},"display_price":50,"variation_id":13}]'
+    )
+    html = f"""<html><head><title>Instagram Followers – Shop</title></head><body>
+    <h1 class="product_title">Buy Instagram Followers</h1>
+    <p class="price"><span class="woocommerce-Price-amount amount"><bdi><span class="woocommerce-Price-currencySymbol">&#8377;</span>199.00</bdi></span>
+    &ndash; <span class="woocommerce-Price-amount amount"><bdi><span class="woocommerce-Price-currencySymbol">&#8377;</span>799.00</bdi></span></p>
+    <form class="variations_form cart" data-product_variations='{variations}'>
+    <select name="attribute_pa_quantity"><option value="1000-followers">1000 Followers</option><option value="5k-followers">5K Followers</option></select>
+    </form></body></html>"""
+    got = [
+        (o.per, o.price, o.currency, o.platform, o.product, o.kind)
+        for o in extract_offers(html, "http://s.test/p/ig")
+    ]
+    assert got == [
+        (1000, 199.0, "INR", "instagram", "followers", "package"),
+        (5000, 799.0, "INR", "instagram", "followers", "package"),
+    ]
