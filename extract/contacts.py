@@ -332,7 +332,7 @@ def _whatsapp(href: str, region: str | None) -> Contact | None:
     parts = urlsplit(href)
     phone = parse_qs(parts.query).get("phone", [""])[0]
     if not phone and (parts.hostname or "").endswith("wa.me"):
-        phone = parts.path.strip("/").split("/", 1)[0]
+        phone = unquote(parts.path.strip("/").split("/", 1)[0])
     if not phone or not re.fullmatch(r"\+?[\d\s\-()]{7,20}", phone):
         return None
     e164 = normalise_phone(phone, region, international=True)

@@ -176,6 +176,8 @@ FOOTER = """<footer>
 <a href="https://www.facebook.com/smmkingpanel/posts/10158">a post</a>
 <a href="https://wa.me/919812345678?text=Hi">WhatsApp</a>
 <a href="https://api.whatsapp.com/send?phone=447538241960">UK desk</a>
+<a href="https://wa.me/+91%2098123%2045678">same number, encoded</a>
+<a href="https://wa.me/message/ABCDEF123">business short link</a>
 <a href="https://t.me/smmking_support">Telegram</a>
 <a href="https://t.me/+AbCdEfGh12345">Join our group</a>
 <a href="https://t.me/joinchat/AAAAAEk">Old invite</a>
