@@ -142,7 +142,7 @@ def _from_logos(view: PageView) -> list[Payment]:
 
 def _is_payment_page(url: str) -> bool:
     path = fold(urlsplit(url).path + "?" + urlsplit(url).query)
-    tokens = set(re.split(r"[^a-z0-9_-]+", path))
+    tokens = set(re.split(r"[^a-z0-9_-]+", path)) | set(re.split(r"[^a-z0-9]+", path))
     return bool(tokens & set(_vocab()["context"]["page_paths"]))
 
 
