@@ -37,10 +37,10 @@ _OBFUSCATED = re.compile(
 )
 _DOT_SUB = re.compile(_DOT, re.I)
 _BRACKET_AT = re.compile(r"[\[({<]\s*(?:at|@)\s*[\])}>]", re.I)
-_TG_HANDLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_TG_HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{3,31}$")
 _HANDLE_RE = {
-    "instagram": re.compile(r"^[A-Za-z0-9._]{1,30}$"),
-    "twitter": re.compile(r"^[A-Za-z0-9_]{1,15}$"),
+    "instagram": re.compile(r"^[A-Za-z0-9._]{1,40}$"),
+    "twitter": re.compile(r"^[A-Za-z0-9_]{1,40}$"),
     "facebook": re.compile(r"^[A-Za-z0-9.\-]{3,80}$"),
 }
 _DISCORD_CODE = re.compile(r"^[A-Za-z0-9-]{2,32}$")
@@ -137,8 +137,14 @@ def _text_emails(view: PageView, paypal_accounts: set[str]) -> list[Contact]:
 
 
 # --- phones ----------------------------------------------------------------------------------
-def normalise_phone(raw: str, region: str | None, international: bool = False) -> str | None:
-    """E.164 form of a valid, non-placeholder number, else None."""
+def normalise_phone(
+    raw: str, region: str | None, international: bool = False, strict: bool = True
+) -> str | None:
+    """E.164 form of a valid, non-placeholder number, else None.
+
+    `strict=False` (explicit tel:/wa.me links) also accepts a merely *possible* number: the
+    numbering metadata lags behind newly allocated ranges.
+    """
     digits = re.sub(r"\D", "", raw)
     if len(digits) < 7 or len(digits) > 15 or _is_placeholder_digits(digits):
         return None
@@ -154,7 +160,9 @@ def normalise_phone(raw: str, region: str | None, international: bool = False) -
             num = phonenumbers.parse(text, reg)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(num):
+        if phonenumbers.is_valid_number(num) or (
+            not strict and phonenumbers.is_possible_number(num) and len(digits) >= 10
+        ):
             e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
             if not _is_placeholder_digits(str(num.national_number)):
                 return e164
@@ -300,9 +308,9 @@ def contact_from_url(href: str, region: str | None = None, anchor: str = "") -> 
     if low.startswith(("tel:", "callto:")):
         raw = unquote(href.split(":", 1)[1])
         is_wa = bool(_label_res()["whatsapp"].search(anchor))
-        e164 = normalise_phone(raw, region)
+        e164 = normalise_phone(raw, region, strict=False)
         if not e164 and len(re.sub(r"\D", "", raw)) >= 11:  # international without "+"
-            e164 = normalise_phone(raw, None, international=True)
+            e164 = normalise_phone(raw, None, international=True, strict=False)
         return Contact("whatsapp" if is_wa else "phone", e164, href) if e164 else None
     if low.startswith("skype:"):
         name = unquote(href.strip()[6:].split("?", 1)[0]).strip()
@@ -335,7 +343,7 @@ def _whatsapp(href: str, region: str | None) -> Contact | None:
         phone = unquote(parts.path.strip("/").split("/", 1)[0])
     if not phone or not re.fullmatch(r"\+?[\d\s\-()]{7,20}", phone):
         return None
-    e164 = normalise_phone(phone, region, international=True)
+    e164 = normalise_phone(phone, region, international=True, strict=False)
     return Contact("whatsapp", e164, href) if e164 else None
 
 

@@ -204,16 +204,22 @@ def _accounts(view: PageView) -> list[Payment]:
         if email and (pp.search(before) or pp.search(after)):
             out.append(Payment("paypal", email, _snip(text, m.start(), m.end())))
     usdt = _phrase_re(tuple(acc["usdt_words"]))
+    tether = _phrase_re(tuple(acc["tether_words"]))
     prev_end = 0
     examples = {a.lower() for a in acc.get("example_addresses", [])}
     for addr in find_addresses(text):
         if addr.value.lower() in examples:
             continue
-        near = low[max(prev_end, addr.start - acc["near"]) : addr.start + len(addr.value) + 25]
+        end = addr.start + len(addr.value)
+        near = (
+            low[max(prev_end, addr.start - acc["near"]) : end] + low[end : end + 25].split("\n")[0]
+        )
         prev_end = addr.start + len(addr.value)
         method = _CHAIN_METHOD[addr.chain]
-        if addr.chain in ("tron", "ethereum") and usdt.search(near):
+        if addr.chain == "tron" and usdt.search(near):
             method = "usdt"
+        elif addr.chain == "ethereum" and tether.search(near):
+            method = "usdt"  # ERC20 alone is the token standard, not USDT
         out.append(
             Payment(method, addr.value, _snip(text, addr.start, addr.start + len(addr.value)))
         )

@@ -127,6 +127,19 @@ def test_text_words_logos_scripts_and_paypal_forms():
     assert contacts == set()
 
 
+def test_erc20_label_is_ethereum_and_tether_label_is_usdt():
+    html = f"""<h4>Crypto (manual)</h4><ul><li>BTC (SegWit): <code>{BECH32_OK}</code></li>
+    <li>ETH (ERC20): <code>{ETH_OK}</code></li><li>USDT TRC20: <code>{TRON_OK}</code></li>
+    </ul>
+    <p>USDT (ERC20): <code>{ETH_OK.lower().replace("0xc", "0xd")}</code></p>"""
+    pays, _, _ = leads(html, "https://smmking.com/addfunds")
+    assert ("bitcoin", BECH32_OK) in pays
+    assert ("ethereum", ETH_OK) in pays
+    assert ("usdt", TRON_OK) in pays
+    assert ("usdt", ETH_OK.lower().replace("0xc", "0xd")) in pays
+    assert len(pays) == 4
+
+
 def test_paypal_email_in_text_is_an_account_not_a_contact():
     html = (
         "<p>Send PayPal payments to payments@smmking.in (friends and family).</p>"
@@ -299,6 +312,14 @@ def test_json_ld_organisation_contacts():
         ("instagram", "smmking.in"),
         ("twitter", "SmmKingIN"),
     }
+
+
+def test_explicit_links_accept_possible_numbers_text_needs_valid_ones():
+    # +44 7696 … is a possible UK mobile that the numbering metadata does not list as valid
+    html = """<a href="https://wa.me/447696062307">WhatsApp</a><a href="https://t.me/1smm_support">TG</a>
+    <p>Other: +44 7696 062308</p>"""
+    _, contacts, _ = leads(html, "https://1smm.com/")
+    assert contacts == {("whatsapp", "+447696062307"), ("telegram", "1smm_support")}
 
 
 def test_telegram_handle_in_text():

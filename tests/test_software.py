@@ -46,7 +46,7 @@ def test_smart_panel_markup_and_ci_session_cookie():
     hints = detect_software(SMART_PANEL, "https://smm.example/services", headers)
     assert names(hints) == ["smartpanel"]
     assert "CodeIgniter ci_session cookie" in hints[0].evidence
-    assert "Powered by SmartPanel footer" in hints[0].evidence
+    assert "'Powered by SmartPanel' footer" in hints[0].evidence
     assert portal_software(hints) == "smartpanel"
 
 
