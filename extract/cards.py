@@ -34,6 +34,8 @@ _QTY_WORD = re.compile(
     rf"(?<![\d.,])(\d[\d,.\s]*\d|\d)\s*([kKmM](?![^\W\d_]))?\+?\s*({_WORDS})", re.I
 )
 _STRUCK_CLASS_WORDS = ("old", "regular", "compare", "strike", "crossed", "was-price", "original")
+_CUR_RE = re.compile(r"[$€£₹₺₦₽৳₫₱₩₴₸₪฿¥]|\b(?:Rs|INR|USD|EUR|GBP|TRY|BRL|NGN|RUB|PKR|TL|руб)\b")
+_DIGIT_RE = re.compile(r"\d")
 _PROSE = {"p", "span", "em", "strong", "b", "i", "small", "blockquote", "q"}
 _BLOCK = {
     "li",
@@ -94,18 +96,36 @@ def _struck(el: HtmlElement) -> bool:
     return False
 
 
+def _text_sizes(doc: HtmlElement) -> dict[HtmlElement, int]:
+    """Length of all text under each element, in one bottom-up pass."""
+    sizes: dict[HtmlElement, int] = {}
+    for el in reversed(list(doc.iter())):
+        if not isinstance(el.tag, str):
+            continue
+        total = len(el.text or "")
+        for child in el:
+            total += sizes.get(child, 0) + len(child.tail or "")
+        sizes[el] = total
+    return sizes
+
+
 def _holders(exclude: set[HtmlElement]) -> set[HtmlElement]:
     """Ancestors of the excluded grids: never a card, and too big to read."""
     return {a for e in exclude for a in e.iterancestors()}
 
 
-def _price_elements(doc: HtmlElement, exclude: set[HtmlElement]) -> list[HtmlElement]:
+def _price_elements(
+    doc: HtmlElement, exclude: set[HtmlElement], sizes: dict[HtmlElement, int]
+) -> list[HtmlElement]:
     """Outermost elements whose visible text is a single current price with a currency."""
     found: list[HtmlElement] = []
     inside: set[HtmlElement] = set()
     holders = _holders(exclude)
     for el in iter_outside(doc, exclude):
-        if el in inside or el in holders or len(el) > 12:
+        if el in inside or el in holders or len(el) > 12 or sizes.get(el, 0) > 400:
+            continue
+        raw = "".join(el.itertext())
+        if len(raw) > 400 or not _CUR_RE.search(raw) or not _DIGIT_RE.search(raw):
             continue
         text = cell_text(el)
         if len(text) > 40 or not text:
@@ -177,11 +197,18 @@ def _name_for(card: HtmlElement, phrase: str) -> str:
 
 
 def _inline_offers(
-    doc: HtmlElement, context: str, exclude: set[HtmlElement], currency: str | None
+    doc: HtmlElement,
+    context: str,
+    exclude: set[HtmlElement],
+    currency: str | None,
+    sizes: dict[HtmlElement, int],
 ) -> list[Offer]:
     offers = []
     for el in iter_outside(doc, exclude):
-        if el.tag not in _BLOCK:
+        if el.tag not in _BLOCK or sizes.get(el, 0) > 400:
+            continue
+        raw = "".join(el.itertext())
+        if len(raw) > 400 or not _CUR_RE.search(raw) or not _DIGIT_RE.search(raw):
             continue
         if any(isinstance(c.tag, str) and c.tag in _BLOCK for c in el):
             continue  # only leaf-ish blocks: parents repeat their children's text
@@ -235,7 +262,8 @@ def card_offers(
 ) -> list[Offer]:
     """Package offers outside the service grids already used (`exclude`)."""
     context = _context_title(doc)
-    prices = _price_elements(doc, exclude)
+    sizes = _text_sizes(doc)
+    prices = _price_elements(doc, exclude, sizes)
     holders = _holders(exclude)
     price_els = set(prices)
     offers = []
@@ -245,7 +273,7 @@ def card_offers(
         if offer is not None:
             offers.append(offer)
     offers += woo_offers(doc, currency, context)
-    inline = _inline_offers(doc, context, exclude | price_els, currency)
+    inline = _inline_offers(doc, context, exclude | price_els, currency, sizes)
     keys = {(o.per, o.price) for o in offers}
     offers += [o for o in inline if (o.per, o.price) not in keys]
     return offers

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extract.classify import classify
 from extract.headers import header_field, refill_from_name
 from extract.model import Offer
@@ -10,6 +12,7 @@ from extract.tables import HtmlElement, is_hidden
 from extract.text import collapse_ws
 
 _SKIP = {"script", "style", "button", "select", "del", "s", "strike", "noscript"}
+_DIGIT = re.compile(r"\d")
 _VALUE_FIELDS = {"id", "name", "category", "price", "min", "max", "minmax"}
 
 
@@ -59,8 +62,12 @@ def _pairs(pieces: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
 
 def kv_offers(rows: list[HtmlElement], page_currency: str | None) -> list[Offer]:
     """Offers from repeated blocks whose values carry their own labels."""
-    offers = []
-    for row in rows:
+    offers: list[Offer] = []
+    for n, row in enumerate(rows):
+        if n >= 5 and not offers:
+            break  # the first rows would have shown labelled prices
+        if not _DIGIT.search("".join(row.itertext())):
+            continue
         fields, free = _pairs(_pieces(row))
         if "price" not in fields or not ({"min", "max", "minmax", "id"} & fields.keys()):
             continue
