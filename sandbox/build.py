@@ -1,0 +1,198 @@
+"""Build the sandbox web: sites, routes, ground truth and manifest for each epoch."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+import tomllib
+from pathlib import Path
+
+from sandbox import catalogues, faultroutes, hosting, leads
+from sandbox.decoys import build_decoy
+from sandbox.favicon import png
+from sandbox.panelsite import build_panel
+from sandbox.site import Site, mmh3_favicon
+from sandbox.storefronts import build_storefront
+
+WORLD = Path(__file__).with_name("spec") / "world.toml"
+EPOCHS = ("early", "late")
+
+
+def world() -> dict:
+    with WORLD.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _rng(seed: int, *parts: str) -> random.Random:
+    return random.Random("|".join([str(seed), *parts]))
+
+
+class _Clusters:
+    """Identifiers, favicon and hosting shared by the sites of one operator cluster."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed, self.shared, self.hosts = seed, {}, {}
+
+    def leads(self, cluster: str | None) -> dict | None:
+        if not cluster:
+            return None
+        if cluster not in self.shared:
+            self.shared[cluster] = leads.make_shared(
+                _rng(self.seed, "cluster", cluster), f"{self.seed}{cluster}"
+            )
+        return self.shared[cluster]
+
+    def hosting(self, cluster: str | None, host: str, cdn: bool | None = None) -> dict:
+        rng = _rng(self.seed, "hosting", host)
+        if not cluster:
+            return hosting.hosting(rng, cdn=cdn)
+        if cluster not in self.hosts:
+            self.hosts[cluster] = hosting.pick(_rng(self.seed, "hostpick", cluster))
+        return hosting.hosting(rng, self.hosts[cluster])
+
+
+def favicon(site: Site, seed: int, cluster: str | None) -> str:
+    data = png(f"{seed}|{cluster or site.host}")
+    site.page("/favicon.ico", data, "image/png")
+    return mmh3_favicon(data)
+
+
+def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
+    """(site, hosting) of the curated world for epoch 0 (early) or 1 (late)."""
+    w = world()
+    cl = _Clusters(seed)
+    out: list[tuple[Site, dict]] = []
+    by_dataset = {p["dataset"]: p for p in w["panel"]}
+    specs = list(w["panel"]) + [
+        {
+            **by_dataset[c["parent"]],
+            "host": c["host"],
+            "cluster": c["cluster"],
+            "faults": [],
+            "blog": False,
+            "child_of": c["parent"],
+        }
+        for c in w.get("child", [])
+    ]
+    for spec in specs:
+        ds = spec["dataset"]
+        days = catalogues.days(ds)
+        day = days[min(epoch, len(days) - 1)]
+        limit = 10_000 if spec.get("keep_all") else 200
+        rows = catalogues.subset(ds, day, seed, limit)
+        spec = {**spec, "headers": catalogues.header(ds)}
+        icon = png(f"{seed}|{spec.get('cluster') or spec['host']}")
+        site = build_panel(
+            spec,
+            rows,
+            _rng(seed, spec["host"]),
+            cl.leads(spec.get("cluster")),
+            mmh3_favicon(icon),
+            day,
+            ds,
+        )
+        site.page("/favicon.ico", icon, "image/png")
+        if spec.get("blocked"):
+            faultroutes.block(site, f"{_rng(seed, 'ray', spec['host']).getrandbits(64):016x}")
+            site.truth.update(
+                status="blocked",
+                kind=None,
+                software=None,
+                offers=[],
+                payments=[],
+                contacts=[],
+                identifiers=[],
+                noise=[],
+            )
+        out.append(
+            (
+                site,
+                cl.hosting(
+                    spec.get("cluster"), spec["host"], cdn=True if spec.get("blocked") else None
+                ),
+            )
+        )
+    for spec in w["storefront"]:
+        icon = png(f"{seed}|{spec.get('cluster') or spec['host']}")
+        site = build_storefront(
+            spec, _rng(seed, spec["host"]), cl.leads(spec.get("cluster")), mmh3_favicon(icon)
+        )
+        site.page("/favicon.ico", icon, "image/png")
+        out.append((site, cl.hosting(spec.get("cluster"), spec["host"])))
+    portal_urls = [s.url for s, _ in out]
+    for spec in w["decoy"]:
+        if spec["type"] == "dead":
+            site = Site(spec["host"], spec["host"].removeprefix("www."), dead=True)
+            site.truth = {
+                "domain": site.domain,
+                "url": site.url,
+                "status": "unreachable",
+                "kind": None,
+                "software": None,
+                "theme": None,
+                "js_rendered": False,
+                "currencies": [],
+                "cluster": None,
+                "offers": [],
+                "payments": [],
+                "contacts": [],
+                "identifiers": [],
+                "noise": [],
+                "source": None,
+            }
+        else:
+            site = build_decoy(spec, _rng(seed, spec["host"]), portal_urls)
+        out.append((site, cl.hosting(None, spec["host"])))
+    return out
+
+
+def write_epoch(root: Path, epoch: str, seed: int, sites: list[tuple[Site, dict]]) -> None:
+    """Write manifest, site dirs and truth of one epoch (the epoch dir is replaced)."""
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "truth").mkdir(parents=True)
+    (root / "sites").mkdir()
+    entries = []
+    for site, host_rec in sites:
+        entry = {
+            "host": site.host,
+            "domain": site.domain,
+            "url": site.url,
+            "truth": f"truth/{site.domain}.json",
+            "hosting": host_rec,
+        }
+        if site.dead:
+            entry["dead"] = True
+        else:
+            sdir = root / "sites" / site.host
+            (sdir / "files").mkdir(parents=True)
+            for name, data in site.files.items():
+                (sdir / name).write_bytes(data)
+            (sdir / "site.json").write_text(
+                json.dumps(site.site_json(), ensure_ascii=False, indent=1), "utf-8"
+            )
+        (root / entry["truth"]).write_text(
+            json.dumps(site.truth, ensure_ascii=False, indent=1), "utf-8"
+        )
+        entries.append(entry)
+    manifest = {"epoch": epoch, "seed": seed, "sites": entries}
+    (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+
+
+def build_web(out_dir: Path, seed: int = 1, portals: int | None = None) -> dict:
+    """Generate the sandbox web under `out_dir`; `portals` switches to scale mode (N portals)."""
+    t0 = time.monotonic()
+    out_dir = Path(out_dir)
+    n = 0
+    for i, epoch in enumerate(EPOCHS):
+        if portals:
+            from sandbox.scale import scale_sites
+
+            sites = scale_sites(seed, i, portals)
+        else:
+            sites = curated(seed, i)
+        write_epoch(out_dir / epoch, epoch, seed, sites)
+        n = len(sites)
+    return {"epochs": list(EPOCHS), "sites": n, "seconds": round(time.monotonic() - t0, 2)}
