@@ -176,8 +176,9 @@ def _row_offer(
     if "minmax" in m and lo is None and hi is None:
         lo, hi = _minmax(get("minmax"))
     sid = get("id").lstrip("#№ ").strip() or None
-    if sid and (len(sid) > 24 or " " in sid.strip()):
-        sid = None
+    if sid and (len(sid) > 24 or " " in sid):
+        digits = re.fullmatch(r"(?:id|no|#)?\W*(\d{1,12})", sid, re.I)  # "ID: 123"
+        sid = digits.group(1) if digits else None
     cat = get("category") or category
     refill = refill_from_cell(get("refill")) if "refill" in m else None
     if refill is None and "guarantee" in m:
