@@ -97,11 +97,16 @@ def _platform(toks: Phrase) -> tuple[str | None, bool, set[str]]:
 
 
 def _pick_platform(name_toks: Phrase, cat_toks: Phrase) -> str | None:
-    name_p, name_strong, _ = _platform(name_toks)
-    cat_p, cat_strong, cat_all = _platform(cat_toks)
-    if cat_p and len(cat_all - {"website", "other"}) <= 1 and cat_p not in ("website", "other"):
-        if not name_p or cat_p in _platform(name_toks)[2] or not name_strong or cat_strong:
-            return cat_p
+    """A strong platform word in the name wins; else a category naming one platform."""
+    name_p, name_strong, name_all = _platform(name_toks)
+    cat_p, _, cat_all = _platform(cat_toks)
+    single = cat_p is not None and len(cat_all - {"website", "other"}) <= 1
+    if single and cat_p in name_all:
+        return cat_p
+    if name_p and name_strong:
+        return name_p
+    if single and cat_p not in ("website", "other"):
+        return cat_p
     return name_p or cat_p
 
 

@@ -116,6 +116,9 @@ def test_agreement_with_dataset_labels_over_all_rows():
         ("Real Views - Instant", "TikTok", ("tiktok", "views")),
         ("Likes | 30 days refill", "🔥 Facebook Services", ("facebook", "likes")),
         ("Premium [USA]", "Spotify Plays", ("spotify", "plays")),
+        # ... but a platform the name states outright wins over a different one in the category
+        ("1000 YouTube Views", "Buy Instagram Followers", ("youtube", "views")),
+        ("Traffic from Instagram", "Website Traffic", ("website", "traffic")),
         # nothing to go by
         ("Child Panel (30 Days subscription)", None, ("other", "other")),
         ("Website Design Starter Plan", None, ("website", "other")),
