@@ -71,12 +71,20 @@ def detect_software(
 
 
 def portal_software(hints: list[SoftwareHint]) -> str | None:
-    """The panel family named with confidence by `hints` (summed per family), else None."""
+    """The panel family named with confidence by the hints of a portal's pages, else None.
+
+    Each distinct marker counts once, however many pages show it (a nav link on every page
+    is one piece of evidence, not twenty).
+    """
     fams = _families()
-    totals: dict[str, float] = {}
+    seen: dict[str, set[str]] = {}
     for h in hints:
         if h.name in fams and fams[h.name]["panel"]:
-            totals[h.name] = totals.get(h.name, 0.0) + h.weight
+            seen.setdefault(h.name, set()).update(h.evidence.split("; "))
+    totals = {
+        name: sum(w for _, _, w, label in fams[name]["markers"] if label in labels)
+        for name, labels in seen.items()
+    }
     best = max(totals.items(), key=lambda kv: kv[1], default=None)
     if best and best[1] >= fams[best[0]]["threshold"]:
         return best[0]

@@ -55,9 +55,11 @@ def test_single_weak_marker_is_a_hint_but_not_a_verdict():
     hints = detect_software(html, "https://x.example/services")
     assert [(h.name, h.weight) for h in hints] == [("perfectpanel", 0.6)]
     assert portal_software(hints) is None
-    # markers spread over pages add up when the caller pools the hints
+    # distinct markers spread over pages add up when the caller pools the hints ...
     more = detect_software("<script>window.modules = {};</script>", "https://x.example/")
     assert portal_software(hints + more) == "perfectpanel"
+    # ... but one weak marker repeated on every page stays one piece of evidence
+    assert portal_software(hints * 20) is None
 
 
 def test_brand_names_are_not_smartpanel_markers():
