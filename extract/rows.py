@@ -83,6 +83,8 @@ def grid_offers(
     if found is None:
         return None
     mapping, headers, start = found
+    if "id" not in mapping:
+        mapping = {**mapping, **_unlabelled_id(grid.rows[start : start + 40], headers, mapping)}
     price_header = headers[mapping["price"]] if mapping["price"] < len(headers) else ""
     currency = find_currency(price_header) or page_currency or "USD"
     per = parse_per(price_header, fallback=0)
@@ -137,6 +139,23 @@ def _as_package(offer: Offer) -> Offer | None:
         return offer if offer.product != "other" or offer.platform != "other" else None
     offer.per, offer.kind, offer.min, offer.max = qty, "package", None, None
     return offer
+
+
+def _unlabelled_id(rows: list[list[HtmlElement]], headers: list[str], mapping: dict) -> dict:
+    """An ID column whose header is blank: distinct whole numbers in nearly every data row."""
+    used = set(mapping.values())
+    for col, head in enumerate(headers):
+        if head.strip() or col in used or col > min(used):
+            continue
+        values = [cell_text(r[col]) for r in rows if col < len(r) and len(set(r)) > 1]
+        digits = [v for v in values if v.isdigit()]
+        if (
+            len(values) >= 3
+            and len(digits) >= 0.9 * len(values)
+            and len(set(digits)) == len(digits)
+        ):
+            return {"id": col}
+    return {}
 
 
 def _decimal_comma(rows: list[list[HtmlElement]], col: int) -> bool | None:

@@ -356,3 +356,12 @@ def test_woocommerce_variable_product():
         (1000, 199.0, "INR", "instagram", "followers", "package"),
         (5000, 799.0, "INR", "instagram", "followers", "package"),
     ]
+
+
+def test_id_column_with_a_blank_header():
+    rows = "".join(
+        f"<tr><td>{sid}</td><td>Instagram Likes {sid}</td><td>$0.{sid}</td><td>10</td><td>1000</td></tr>"
+        for sid in (11, 12, 13)
+    )
+    html = f"<table><tr><th></th><th>Service</th><th>Rate per 1000</th><th>Min</th><th>Max</th></tr>{rows}</table>"
+    assert [o.service_id for o in extract_offers(html, "http://p.test/")] == ["11", "12", "13"]
