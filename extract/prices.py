@@ -12,6 +12,9 @@ _NUM = re.compile(r"\d(?:[\d.,'’\u00a0\u202f\u2009 ]*\d)?")
 _QTY = re.compile(
     r"(\d(?:[\d.,'’\u00a0\u202f\u2009 ]*\d)?)\s*([kmb]|тыс|млн|lakh|lac|crore)?(?![a-z])", re.I
 )
+# Arabic-Indic / Persian digits and separators -> ASCII ("۱۲٬۵۰۰" -> "12,500")
+_DIGITS = {ord(c): str(i) for base in ("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹") for i, c in enumerate(base)}
+_DIGITS.update({ord("٬"): ",", ord("٫"): "."})
 _EMPTY = {"", "-", "–", "—", "n/a", "na", "none", "null", "?", "--", "0"}
 _MULT = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000, "тыс": 1_000, "млн": 1_000_000,
          "lakh": 100_000, "lac": 100_000, "crore": 10_000_000}  # fmt: skip
@@ -96,7 +99,7 @@ def parse_price(
     `default_currency` is used; with none at all the result is None. When several numbers
     appear ("1000 = $0.50"), the one next to the currency is the price.
     """
-    cell = collapse_ws(text)
+    cell = collapse_ws(text).translate(_DIGITS)
     if cell.lower() in _EMPTY:
         return None
     matches = list(_NUM.finditer(cell))
@@ -120,7 +123,7 @@ def parse_price(
 
 def parse_quantity(text: str | None) -> int | None:
     """An order quantity: "10k" -> 10000, "1.5M" -> 1500000, "10,000" -> 10000."""
-    cell = collapse_ws(text)
+    cell = collapse_ws(text).translate(_DIGITS)
     if not cell:
         return None
     m = _QTY.search(cell)

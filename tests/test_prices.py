@@ -106,3 +106,9 @@ def test_column_decimal_style_settles_ambiguous_separators():
     assert parse_price("1,500 ₺") == (1500.0, "TRY")
     assert parse_price("1,500 ₺", decimal_comma=True) == (1.5, "TRY")
     assert parse_price("1.500 ₺", decimal_comma=True) == (1500.0, "TRY")
+
+
+def test_persian_and_arabic_digits():
+    assert parse_price("۱۲٬۵۰۰ تومان") == (12500.0, "IRR")
+    assert parse_price("١٢٫٥ $") == (12.5, "USD")
+    assert parse_quantity("۱۰٬۰۰۰") == 10_000
