@@ -164,8 +164,8 @@ def _from_text(view: PageView) -> list[Payment]:
     out: dict[str, Payment] = {}
     for m in rx.finditer(text):
         name = owner[m.group(0)]
-        if name in out:
-            continue
+        if name in out or (m.start() and text[m.start() - 1] in "@/._-"):
+            continue  # inside an address or URL: name@paytm, wise.com/…
         if _NEGATED.search(text[max(0, m.start() - 40) : m.start()]):
             continue
         i = bisect.bisect_left(anchors, m.start() - 150)

@@ -166,11 +166,13 @@ def test_negated_gateway_is_not_a_method():
 
 def test_vpa_is_not_an_email_and_email_is_not_a_vpa():
     html = """<p>UPI: fastsmm@paytm</p><p>E-mail: fastsmm@paytm.com</p>
+    <p>UPI ID: rahul434@paytm (pay and send the UTR)</p>
     <p>Scan the QR: <img src="https://api.qrserver.com/v1/create-qr-code/?data=upi%3A//pay%3Fpa%3Dx"></p>
     <a href="upi://pay?pa=fast.smm@oksbi&pn=Fast%20SMM&cu=INR">Pay now</a>"""
     pays, contacts, _ = leads(html)
     assert ("upi", "fastsmm@paytm") in pays and ("upi", "fast.smm@oksbi") in pays
-    assert {a for m, a in pays if a} == {"fastsmm@paytm", "fast.smm@oksbi"}
+    assert {a for m, a in pays if a} == {"fastsmm@paytm", "fast.smm@oksbi", "rahul434@paytm"}
+    assert {m for m, _ in pays} == {"upi"}  # the @paytm handle is not the Paytm wallet
     assert contacts == {("email", "fastsmm@paytm.com")}
 
 
