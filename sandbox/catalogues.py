@@ -125,7 +125,7 @@ def rows(panel: str, day: str) -> tuple[Row, ...]:
             if len(cells) < len(head):
                 continue
             sid = cells[0].strip()
-            if not sid or sid in seen or not norm_name(cells[i_name]):
+            if not sid.isdigit() or sid in seen or not norm_name(cells[i_name]):
                 continue
             pr = _price(cells[i_price])
             if pr is None:

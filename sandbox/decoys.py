@@ -52,7 +52,7 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
             "and reporting. We never buy followers.</p>"
         )
         t = _truth(
-            site, "not_a_portal", "other", "agency", ["Starter plan $299/month", "$599/month"]
+            site, "not_a_portal", "other", "agency", ["$299/month", "$599/month", "$1,499/month"]
         )
     elif kind == "blog":
         body = (

@@ -28,6 +28,35 @@ EXTRA = {
 }
 
 
+PP_ORDER = ["id", "name", "price", "min", "max", "time", "desc"]
+PP_DEFAULT = [
+    "ID",
+    "Service",
+    "Rate per 1000",
+    "Min order",
+    "Max order",
+    "Average time",
+    "Description",
+]
+
+
+def _kind(h: str) -> str:
+    """The column kind of a (lower-case) header word."""
+    if h in ("id", "servis id"):
+        return "id"
+    if any(w in h for w in ("rate", "price", "fiyat")):
+        return "price"
+    if h.startswith("min"):
+        return "min"
+    if h.startswith(("max", "maks")):
+        return "max"
+    if "desc" in h or "açıklama" in h:
+        return "desc"
+    if "time" in h or "average" in h:
+        return "time"
+    return "action" if h == "action" else "name"
+
+
 def _shown(row: Row, style: str) -> tuple[float, str]:
     """(truth price, shown text) of one row in the panel's currency style."""
     cur = money.currency_of(style)
@@ -78,9 +107,8 @@ def _groups(rows: list[Row], shown: list[str]):
 
 
 def perfectpanel(rows: list[Row], shown: list[str], headers: list[str], icons: bool = False) -> str:
-    hs = [h for h in headers if h.lower() not in ("action",)]
-    if not any("average" in h.lower() for h in hs):
-        hs = hs[:-1] + ["Average time"] + hs[-1:]
+    words = {_kind(h.strip(">").lower()): h.strip(">") for h in headers}
+    hs = [words.get(k, d) for k, d in zip(PP_ORDER, PP_DEFAULT, strict=True)]
     th = "".join(
         f'<th><span class="material-icons">{ICONS[h]}</span> {escape(h)}</th>'
         if icons and h in ICONS
@@ -131,23 +159,7 @@ def oneoff(rows: list[Row], shown: list[str], headers: list[str], opts: dict) ->
     if opts.get("turkish"):
         hs = TURKISH[:]
     low = [h.lower() for h in hs]
-    kinds = []
-    for h in low:
-        kinds.append(
-            "id"
-            if h in ("id", "servis id")
-            else "price"
-            if any(w in h for w in ("rate", "price", "fiyat"))
-            else "min"
-            if h.startswith("min")
-            else "max"
-            if h.startswith(("max", "maks"))
-            else "desc"
-            if "desc" in h or "açıklama" in h
-            else "time"
-            if "time" in h or "average" in h
-            else "name"
-        )
+    kinds = [_kind(h) for h in low]
     if opts.get("merge_minmax") and "min" in kinds and "max" in kinds:
         i = kinds.index("min")
         hs[i], kinds[i] = "Min/Max", "minmax"
