@@ -53,10 +53,11 @@ class _Clusters:
         return hosting.hosting(rng, self.hosts[cluster])
 
 
-def favicon(site: Site, seed: int, cluster: str | None) -> str:
-    data = png(f"{seed}|{cluster or site.host}")
-    site.page("/favicon.ico", data, "image/png")
-    return mmh3_favicon(data)
+def _cp1252_letters(text: str) -> bool:
+    try:
+        return any(ord(c) > 127 for c in text) and bool(text.encode("cp1252"))
+    except UnicodeEncodeError:
+        return False
 
 
 def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
@@ -82,6 +83,10 @@ def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
         day = days[min(epoch, len(days) - 1)]
         limit = 10_000 if spec.get("keep_all") else 200
         rows = catalogues.subset(ds, day, seed, limit)
+        if spec.get("wrong_charset"):  # make sure names with windows-1252 letters are shown
+            have = {r.sid for r in rows}
+            extra = {r.sid for r in catalogues.rows(ds, day) if _cp1252_letters(r.name)}
+            rows = [r for r in catalogues.rows(ds, day) if r.sid in have or r.sid in extra]
         spec = {**spec, "headers": catalogues.header(ds)}
         icon = png(f"{seed}|{spec.get('cluster') or spec['host']}")
         site = build_panel(

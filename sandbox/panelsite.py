@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from html import escape
 
 from sandbox import faultroutes, leads, panels
@@ -81,9 +82,9 @@ def build_panel(
     # services
     offers, shown = panels.offers(rows, style, base + "/services")
     js = theme == "js_panel"
-    if spec.get("wrong_charset"):
-        keep = [i for i, r in enumerate(rows) if _cp1252_ok(r)]
-        rows = [rows[i] for i in keep]
+    if spec.get("wrong_charset"):  # windows-1252 bytes, no charset declared anywhere
+        keep = [i for i, r in enumerate(rows) if _cp1252_ok(r.name)]
+        rows = [replace(rows[i], desc=_cp1252_only(rows[i].desc)) for i in keep]
         offers, shown = [offers[i] for i in keep], [shown[i] for i in keep]
     pages: list[tuple[str, str]] = []
     if theme == "smartpanel":
@@ -226,9 +227,13 @@ def _signup_form(lv: leads.Leads) -> str:
     )
 
 
-def _cp1252_ok(r: Row) -> bool:
+def _cp1252_ok(text: str) -> bool:
     try:
-        (r.name + r.desc).encode("cp1252")
+        text.encode("cp1252")
         return True
     except UnicodeEncodeError:
         return False
+
+
+def _cp1252_only(text: str) -> str:
+    return text.encode("cp1252", errors="ignore").decode("cp1252")
