@@ -60,6 +60,16 @@ def _hosting(results: list[HostingResult]) -> dict[str, Any]:
     return summarise(latest) if latest else {}
 
 
+def _payments(rows: list[Payment]) -> list[dict[str, Any]]:
+    """A method shown with an account anywhere on the portal drops its bare (no account) row."""
+    with_account = {x.method for x in rows if x.account}
+    return [
+        {"method": x.method, "account": x.account or None, "url": x.url}
+        for x in rows
+        if x.account or x.method not in with_account
+    ]
+
+
 def portal_records(session: Session, domains: list[str] | None = None) -> list[dict[str, Any]]:
     offers = _by_portal(session, Offer)
     payments = _by_portal(session, Payment)
@@ -101,10 +111,7 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
                 }
                 for o in p_offers
             ],
-            "payments": [
-                {"method": x.method, "account": x.account or None, "url": x.url}
-                for x in payments[p.id]
-            ],
+            "payments": _payments(payments[p.id]),
             "contacts": [{"kind": x.kind, "value": x.value, "url": x.url} for x in contacts[p.id]],
             "identifiers": [
                 {"kind": x.kind, "value": x.value, "url": x.url} for x in identifiers[p.id]

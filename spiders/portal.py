@@ -21,9 +21,10 @@ from twisted.python.failure import Failure
 
 from extract.domains import normalise_seed, registered_domain
 from extract.favicon import favicon_mmh3
-from extract.model import Identifier, PageFacts
+from extract.model import Identifier, PageFacts, SoftwareHint
 from extract.page import extract_page
 from extract.portal import PageVerdictInput, portal_verdict
+from extract.software import portal_software
 from spiders import render
 from spiders.decode import body_text
 
@@ -51,7 +52,7 @@ class PortalState:
     pages: list[PageVerdictInput] = field(default_factory=list)
     rendered_pages: int = 0
     offers: int = 0
-    software: dict[str, float] = field(default_factory=dict)
+    software: list[SoftwareHint] = field(default_factory=list)
     software_evidence: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     entry_url: str | None = None
@@ -155,7 +156,7 @@ class PortalSpider(scrapy.Spider):
         yield self.page_item(state, response, facts, rendered)
         state.offers += len(facts.offers)
         for hint in facts.software:
-            state.software[hint.name] = state.software.get(hint.name, 0.0) + hint.weight
+            state.software.append(hint)
             state.software_evidence.append(f"{hint.name}: {hint.evidence} ({response.url})")
         state.pages.append(
             PageVerdictInput(
@@ -245,10 +246,7 @@ class PortalSpider(scrapy.Spider):
         if state.entry_error and not has_content and status != "blocked":
             status, kind = "unreachable", None
             reasons.append(state.entry_error)
-        software = None
-        if state.software:
-            best, weight = max(state.software.items(), key=lambda kv: kv[1])
-            software = best if weight >= 1.0 else None
+        software = portal_software(state.software)
         return {
             "type": "portal",
             "domain": state.domain,
