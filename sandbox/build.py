@@ -7,6 +7,7 @@ import random
 import shutil
 import time
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from sandbox import catalogues, faultroutes, hosting, leads
@@ -74,6 +75,7 @@ def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
             "faults": [],
             "blog": False,
             "child_of": c["parent"],
+            "upstream": by_dataset[c["parent"]]["host"],
         }
         for c in w.get("child", [])
     ]
@@ -153,8 +155,13 @@ def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
     return out
 
 
-def write_epoch(root: Path, epoch: str, seed: int, sites: list[tuple[Site, dict]]) -> None:
-    """Write manifest, site dirs and truth of one epoch (the epoch dir is replaced)."""
+def write_epoch(
+    root: Path, epoch: str, seed: int, sites: Iterable[tuple[Site, dict]], pretty: bool = True
+) -> int:
+    """Write manifest, site dirs and truth of one epoch (the epoch dir is replaced).
+
+    `pretty` indents the JSON (the C encoder without indent is ~5x faster for scale mode)."""
+    ind = 1 if pretty else None
     if root.exists():
         shutil.rmtree(root)
     (root / "truth").mkdir(parents=True)
@@ -176,14 +183,17 @@ def write_epoch(root: Path, epoch: str, seed: int, sites: list[tuple[Site, dict]
             for name, data in site.files.items():
                 (sdir / name).write_bytes(data)
             (sdir / "site.json").write_text(
-                json.dumps(site.site_json(), ensure_ascii=False, indent=1), "utf-8"
+                json.dumps(site.site_json(), ensure_ascii=False, indent=ind), "utf-8"
             )
         (root / entry["truth"]).write_text(
-            json.dumps(site.truth, ensure_ascii=False, indent=1), "utf-8"
+            json.dumps(site.truth, ensure_ascii=False, indent=ind), "utf-8"
         )
         entries.append(entry)
     manifest = {"epoch": epoch, "seed": seed, "sites": entries}
-    (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    (root / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=ind), "utf-8"
+    )
+    return len(entries)
 
 
 def build_web(out_dir: Path, seed: int = 1, portals: int | None = None) -> dict:
@@ -198,6 +208,5 @@ def build_web(out_dir: Path, seed: int = 1, portals: int | None = None) -> dict:
             sites = scale_sites(seed, i, portals)
         else:
             sites = curated(seed, i)
-        write_epoch(out_dir / epoch, epoch, seed, sites)
-        n = len(sites)
+        n = write_epoch(out_dir / epoch, epoch, seed, sites, pretty=not portals)
     return {"epochs": list(EPOCHS), "sites": n, "seconds": round(time.monotonic() - t0, 2)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from functools import cache
 
 from sandbox import catalogues, hosting
@@ -69,11 +70,10 @@ def pool(epoch: int) -> tuple[tuple[str, Row], ...]:
     return tuple(out)
 
 
-def scale_sites(seed: int, epoch: int, n: int) -> list[tuple[Site, dict]]:
+def scale_sites(seed: int, epoch: int, n: int) -> Iterator[tuple[Site, dict]]:
     """`n` portals (panels, one in ten a storefront), each with truth and hosting."""
     rows = pool(epoch)
     panels = catalogues.panels()
-    out = []
     for i in range(n):
         rng = random.Random(f"{seed}|scale|{i}")
         host = f"{rng.choice(WORDS)}{rng.choice(WORDS)}{i}.{rng.choice(TLDS)}"
@@ -111,5 +111,4 @@ def scale_sites(seed: int, epoch: int, n: int) -> list[tuple[Site, dict]]:
             site = build_panel(spec, picked, rng, None, mmh3_favicon(icon), "", "recombined")
             site.truth["source"] = {"dataset_panel": "recombined", "day": str(epoch)}
         site.page("/favicon.ico", icon, "image/png")
-        out.append((site, hosting.hosting(random.Random(f"{seed}|scalehost|{i}"))))
-    return out
+        yield site, hosting.hosting(random.Random(f"{seed}|scalehost|{i}"))
