@@ -27,12 +27,16 @@ def hosting(rng: random.Random, cluster_pick: dict | None = None, cdn: bool | No
         else:
             ip = f"{h['prefix']}{rng.randrange(1, 255)}"
         cluster_pick = {"h": h, "ip": ip, "reg": rng.choice(d["registrar"])}
+        if rng.random() < 0.3:  # documentation prefix 2001:db8::/32
+            cluster_pick["ipv6"] = [
+                f"2001:db8:{rng.randrange(1, 0xFFFF):x}::{rng.randrange(1, 0xFFFF):x}"
+            ]
     h = cluster_pick["h"]
     year = rng.randrange(2016, 2021)
     month = rng.randrange(1, 13)
     return {
         "ipv4": [cluster_pick["ip"]],
-        "ipv6": [],
+        "ipv6": cluster_pick.get("ipv6", []),
         "ns": list(h["ns"]),
         "mx": [f"mx1.{h['ns'][0].split('.', 1)[1]}"],
         "asn": h["asn"],

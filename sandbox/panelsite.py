@@ -86,6 +86,8 @@ def build_panel(
         keep = [i for i, r in enumerate(rows) if _cp1252_ok(r.name)]
         rows = [replace(rows[i], desc=_cp1252_only(rows[i].desc)) for i in keep]
         offers, shown = [offers[i] for i in keep], [shown[i] for i in keep]
+    if spec.get("pad_prices"):  # prices inside whitespace padding, as some themes print them
+        shown = [f"\n{' ' * 40}{s}{' ' * 40}\n" for s in shown]
     pages: list[tuple[str, str]] = []
     if theme == "smartpanel":
         size = spec.get("page_size", 50)

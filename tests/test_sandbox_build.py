@@ -179,7 +179,7 @@ def test_truth_values_are_vocabulary(web):
 
 
 def test_routes_cover_links(web):
-    for entry, t in _truths(web):
+    for entry, _t in _truths(web):
         if entry.get("dead"):
             continue
         site = _site(web, entry["host"])
@@ -293,3 +293,27 @@ def test_scale_mode(tmp_path):
         )
         offers += len(t["offers"])
     assert offers > 25 * 10
+
+
+def test_hosting_records(web):
+    import ipaddress
+
+    docs = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
+    cloudflare = ipaddress.ip_network("104.16.0.0/13")
+    clusters: dict[str, list[dict]] = {}
+    for entry, t in _truths(web):
+        h = entry["hosting"]
+        for ip in h["ipv4"]:
+            addr = ipaddress.ip_address(ip)
+            assert any(addr in n for n in docs) or (h["cdn"] == "cloudflare" and addr in cloudflare)
+        assert (
+            h["registrar"]["iana_id"] in (1068, 146, 303, 1636)
+            and "@" in h["registrar"]["abuse_email"]
+        )
+        assert h["created"] < h["expires"] and h["ns"] and isinstance(h["asn"], int)
+        if t["cluster"]:
+            clusters.setdefault(t["cluster"], []).append(h)
+    for hs in clusters.values():
+        assert len({tuple(h["ipv4"]) for h in hs}) == 1 and len({tuple(h["ns"]) for h in hs}) == 1
+    blocked = [e for e, t in _truths(web) if t["status"] == "blocked"]
+    assert blocked and all(e["hosting"]["cdn"] == "cloudflare" for e in blocked)
