@@ -38,17 +38,22 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
     lv = leads.Leads()
     if kind == "news":
         body = (
-            "<article><h1>Police bust fake follower racket selling likes to influencers</h1><p>Investigators say the "
-            "operators sold 1000 Instagram followers for as little as Rs 199 and ran more than 50 panels. "
+            "<article><h1>Police bust fake follower racket selling likes to influencers</h1>"
+            "<p>Investigators say the "
+            "operators sold 1000 Instagram followers for as little as Rs 199 and ran more than"
+            " 50 panels. "
             "One customer said: we once paid $5 for 1000 likes.</p></article>"
         )
         noise = ["Rs 199", "$5 for 1000 likes"]
         t = _truth(site, "not_a_portal", None, "news", noise)
     elif kind == "agency":
         body = (
-            '<h1>Social media management for brands</h1><table class="plans"><tr><th>Plan</th><th>Price</th></tr>'
-            "<tr><td>Starter plan</td><td>$299/month</td></tr><tr><td>Growth plan</td><td>$599/month</td></tr>"
-            "<tr><td>Enterprise</td><td>$1,499/month</td></tr></table><p>Content calendars, community management "
+            '<h1>Social media management for brands</h1><table class="plans"><tr><th>Plan</th>'
+            "<th>Price</th></tr>"
+            "<tr><td>Starter plan</td><td>$299/month</td></tr><tr><td>Growth plan</td>"
+            "<td>$599/month</td></tr>"
+            "<tr><td>Enterprise</td><td>$1,499/month</td></tr></table><p>Content calendars,"
+            " community management "
             "and reporting. We never buy followers.</p>"
         )
         t = _truth(
@@ -59,7 +64,8 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
             "<h1>How to spot fake followers</h1>"
             + leads.prose_noise(lv, rng)
             + (
-                "<p>Look at the follower to like ratio, sudden jumps of 1000 followers overnight and accounts without posts.</p>"
+                "<p>Look at the follower to like ratio, sudden jumps of 1000 followers overnight"
+                " and accounts without posts.</p>"
             )
         )
         t = _truth(site, "not_a_portal", None, "blog", lv.noise)
@@ -84,7 +90,8 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
         )
         site.page(
             "/",
-            f'<!DOCTYPE html><html><head><title>{site.domain} is for sale</title><script src="/js/parking.js">'
+            f"<!DOCTYPE html><html><head><title>{site.domain} is for sale</title><script"
+            ' src="/js/parking.js">'
             "</script></head><body>" + body + "</body></html>",
         )
         site.default = site.routes["/"]

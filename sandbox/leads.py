@@ -94,31 +94,40 @@ def make_leads(
     )
     lv.add("identifiers", kind="google_analytics", value=ga)
     head.append(
-        f'<script async src="/assets/gtag.js?id={ga}"></script>\n<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments);}}gtag("js",new Date());gtag("config","{ga}");</script>'
+        f'<script async src="/assets/gtag.js?id={ga}"></script>\n'
+        "<script>window.dataLayer=window.dataLayer||[];function"
+        f' gtag(){{dataLayer.push(arguments);}}gtag("js",new Date());gtag("config","{ga}");'
+        "</script>"
     )
     if rng.random() < 0.5:
         gtm = "GTM-" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(7))
         lv.add("identifiers", kind="google_tag_manager", value=gtm)
         head.append(
-            f"<script>(function(w,d,s,l,i){{w[l]=w[l]||[];w[l].push({{'gtm.start':new Date().getTime(),event:'gtm.js'}});}})(window,document,'script','dataLayer','{gtm}');</script>"
+            "<script>(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':"
+            "new Date().getTime(),event:'gtm.js'});})"
+            f"(window,document,'script','dataLayer','{gtm}');</script>"
         )
     if rng.random() < 0.35:
         pub = "ca-pub-" + _digits(rng, 16)
         lv.add("identifiers", kind="google_adsense", value=pub)
         head.append(
-            f'<script async src="/assets/adsbygoogle.js?client={pub}" crossorigin="anonymous"></script>'
+            f'<script async src="/assets/adsbygoogle.js?client={pub}" crossorigin="anonymous">'
+            "</script>"
         )
     if sh.get("pixel") or rng.random() < 0.4:
         px = sh.get("pixel") or "1" + _digits(rng, 14)
         lv.add("identifiers", kind="facebook_pixel", value=px)
         head.append(
-            f"<script>!function(f){{f.fbq=f.fbq||function(){{}};}}(window);fbq('init', '{px}');fbq('track', 'PageView');</script>"
+            f"<script>!function(f){{f.fbq=f.fbq||function(){{}};}}(window);fbq('init',"
+            f" '{px}');fbq('track', 'PageView');</script>"
         )
     if region in ("ru", "tr") or rng.random() < 0.15:
         ym = _digits(rng, 8)
         lv.add("identifiers", kind="yandex_metrica", value=ym)
         head.append(
-            f'<script>(function(m,e,t,r,i,k,a){{m[i]=m[i]||function(){{}};}})(window,document,"script","/assets/tag.js","ym");ym({ym}, "init", {{clickmap:true}});</script>'
+            "<script>(function(m,e,t,r,i,k,a){m[i]=m[i]||function(){};})"
+            '(window,document,"script","/assets/tag.js","ym");'
+            f'ym({ym}, "init", {{clickmap:true}});</script>'
         )
     if rng.random() < 0.5:
         tw = "".join(rng.choice("0123456789abcdef") for _ in range(24))
@@ -144,7 +153,8 @@ def make_leads(
     )
     lv.add("contacts", kind="whatsapp", value=wa)
     cont.append(
-        f'<p><a href="https://wa.me/{wa[1:]}" class="btn-whatsapp"><i class="fa fa-whatsapp"></i> Chat on WhatsApp</a></p>'
+        f'<p><a href="https://wa.me/{wa[1:]}" class="btn-whatsapp"><i class="fa fa-whatsapp">'
+        "</i> Chat on WhatsApp</a></p>"
     )
     if region == "in":
         ph = indian_mobile(rng)
@@ -170,7 +180,8 @@ def make_leads(
         if kind == "instagram" or rng.random() < 0.6:
             lv.add("contacts", kind=kind, value=social)
             foot.append(
-                f'<a href="https://www.{host}/{social}/" class="social-{kind}" title="{kind.title()}">{kind.title()}</a>'
+                f'<a href="https://www.{host}/{social}/" class="social-{kind}"'
+                f' title="{kind.title()}">{kind.title()}</a>'
             )
     # noise (never a lead)
     post = "".join(rng.choice("abcdefghijkABCDEFGHIJK0123456789_-") for _ in range(11))
@@ -195,7 +206,9 @@ def make_leads(
         if m == "upi":
             acct = sh.get("upi") or f"{rng.choice(FIRST)}{_digits(rng, 3)}@{rng.choice(UPI_BANKS)}"
             pay.append(
-                f'<div class="qr"><img src="/assets/upi-qr.png" alt="Scan UPI QR"><p>UPI ID: <b>{acct}</b></p><label>UTR / Transaction ID <input name="utr" placeholder="12 digit UTR"></label></div>'
+                '<div class="qr"><img src="/assets/upi-qr.png" alt="Scan UPI QR"><p>UPI ID: '
+                f'<b>{acct}</b></p><label>UTR / Transaction ID <input name="utr" placeholder="12'
+                ' digit UTR"></label></div>'
             )
         elif m == "paypal":
             acct = f"pay@{domain}"
@@ -216,7 +229,8 @@ def make_leads(
         ethx = crypto.eth(domain)
         trx = crypto.tron(domain)
         pay.append(
-            f"<h4>Crypto (manual)</h4><ul><li>BTC: <code>{btc}</code></li><li>BTC (SegWit): <code>{bech}</code></li>"
+            f"<h4>Crypto (manual)</h4><ul><li>BTC: <code>{btc}</code></li><li>BTC (SegWit): "
+            f"<code>{bech}</code></li>"
             f"<li>ETH (ERC20): <code>{ethx}</code></li><li>USDT TRC20: <code>{trx}</code></li></ul>"
         )
         for meth, acc, kind in (
@@ -241,8 +255,10 @@ def form_noise(lv: Leads) -> str:
     """A contact form with placeholder values (noise)."""
     lv.noise += ["example@domain.com", "1234567890"]
     return (
-        '<form method="post" action="/contact"><input type="email" name="email" placeholder="example@domain.com">'
-        '<input type="tel" name="phone" placeholder="1234567890"><textarea name="message"></textarea>'
+        '<form method="post" action="/contact"><input type="email" name="email"'
+        ' placeholder="example@domain.com">'
+        '<input type="tel" name="phone" placeholder="1234567890"><textarea name="message">'
+        "</textarea>"
         "<button>Send</button></form>"
     )
 

@@ -38,6 +38,7 @@ def shell(
         f'<link rel="icon" href="/favicon.ico">\n{head}\n</head>\n'
         f'<body class="{body_class}">\n<header><a class="brand" href="/">{escape(brand)}</a>\n'
         f'<nav><ul class="nav">{links}</ul></nav></header>\n<main>\n{body}\n</main>\n'
-        f'<footer class="footer">{footer}\n<p>&copy; 2020 {escape(brand)}. All rights reserved.</p></footer>\n'
+        f'<footer class="footer">{footer}\n<p>&copy; 2020 {escape(brand)}. All rights reserved.'
+        "</p></footer>\n"
         f"</body>\n</html>\n"
     )

@@ -118,18 +118,24 @@ def perfectpanel(rows: list[Row], shown: list[str], headers: list[str], icons: b
     body = []
     for ci, (cat, items) in enumerate(_groups(rows, shown).items(), start=1):
         body.append(
-            f'<tr data-filter-table-category-id="{ci}"><td colspan="{len(hs)}"><strong>{escape(cat)}</strong></td></tr>'
+            f'<tr data-filter-table-category-id="{ci}"><td colspan="{len(hs)}">'
+            f"<strong>{escape(cat)}</strong></td></tr>"
         )
         for r, s in items:
             body.append(
-                f'<tr data-filter-table-category-id="{ci}"><td data-filter-table-service-id="{r.sid}">{r.sid}</td>'
-                f'<td class="service-name">{escape(r.name)}</td><td>{escape(s)}</td><td>{_n(r.min)}</td><td>{_n(r.max)}</td>'
-                f'<td title="The average time is based on 10 latest completed orders per 1000 quantity">{(int(r.sid) % 9) + 1} hours</td>'
-                f'<td class="service-description"><button class="btn btn-default btn-xs" data-toggle="modal">View</button>'
+                f'<tr data-filter-table-category-id="{ci}"><td'
+                f' data-filter-table-service-id="{r.sid}">{r.sid}</td>'
+                f'<td class="service-name">{escape(r.name)}</td><td>{escape(s)}</td>'
+                f"<td>{_n(r.min)}</td><td>{_n(r.max)}</td>"
+                '<td title="The average time is based on 10 latest completed orders per 1000'
+                f' quantity">{(int(r.sid) % 9) + 1} hours</td>'
+                '<td class="service-description"><button class="btn btn-default btn-xs"'
+                ' data-toggle="modal">View</button>'
                 f'<div class="hidden">{escape(r.desc)}</div></td></tr>'
             )
     return (
-        f'<div class="well"><input class="form-control" placeholder="Search" data-filter-table-search>'
+        '<div class="well"><input class="form-control" placeholder="Search"'
+        " data-filter-table-search>"
         f'<table class="table" id="service-table"><thead><tr>{th}</tr></thead>\n<tbody>\n'
         + "\n".join(body)
         + "\n</tbody></table></div>"
@@ -140,16 +146,18 @@ def smartpanel(rows: list[Row], shown: list[str], cur: str) -> str:
     body = []
     for r, s in zip(rows, shown, strict=True):
         body.append(
-            f'<tr><td>{r.sid}</td><td class="name">{escape(r.name)}</td><td>{escape(category(r))}</td>'
-            f'<td class="text-center">{escape(s)}</td><td class="text-center">{_n(r.min)} / {_n(r.max)}</td>'
+            f'<tr><td>{r.sid}</td><td class="name">{escape(r.name)}</td>'
+            f"<td>{escape(category(r))}</td>"
+            f'<td class="text-center">{escape(s)}</td><td class="text-center">{_n(r.min)} /'
+            f" {_n(r.max)}</td>"
             f"<td><small>{escape(r.desc)}</small></td></tr>"
         )
     symbol = {"USD": "$", "INR": "₹", "EUR": "€", "TRY": "₺", "BRL": "R$", "NGN": "₦"}[cur]
     return (
-        f'<table class="table table-hover" id="services-table"><thead><tr><th>ID</th><th>Name</th><th>Category</th>'
-        f"<th>Rate per 1000({symbol})</th><th>Min / Max order</th><th>Description</th></tr></thead>\n<tbody>\n"
-        + "\n".join(body)
-        + "\n</tbody></table>"
+        '<table class="table table-hover" id="services-table"><thead><tr><th>ID</th><th>Name'
+        "</th><th>Category</th>"
+        f"<th>Rate per 1000({symbol})</th><th>Min / Max order</th><th>Description</th></tr>"
+        "</thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody></table>"
     )
 
 
@@ -209,8 +217,10 @@ def divrows(rows: list[Row], shown: list[str], headers: list[str]) -> str:
         )
         for r, s in items:
             out.append(
-                f'<div class="svc-row"><span class="svc-id">{r.sid}</span><span class="svc-name">{escape(r.name)}</span>'
-                f'<span class="svc-price">{escape(s)}</span><span class="svc-min">{_n(r.min)}</span>'
+                f'<div class="svc-row"><span class="svc-id">{r.sid}</span><span'
+                f' class="svc-name">{escape(r.name)}</span>'
+                f'<span class="svc-price">{escape(s)}</span><span class="svc-min">{_n(r.min)}'
+                "</span>"
                 f'<span class="svc-max">{_n(r.max)}</span></div>'
             )
     out.append("</div>")
@@ -220,12 +230,15 @@ def divrows(rows: list[Row], shown: list[str], headers: list[str]) -> str:
 def js_shell(cur: str) -> str:
     """An empty services table filled in the browser from /services.json (same site)."""
     return (
-        '<table class="table" id="service-table"><thead><tr><th>ID</th><th>Service</th><th>Rate per 1000</th>'
+        '<table class="table" id="service-table"><thead><tr><th>ID</th><th>Service</th><th>Rate'
+        " per 1000</th>"
         '<th>Min order</th><th>Max order</th></tr></thead><tbody id="svc-body"></tbody></table>\n'
         "<noscript>Please enable JavaScript to see our services.</noscript>\n"
         "<script>fetch('/services.json').then(function(r){return r.json();}).then(function(d){"
-        "var b=document.getElementById('svc-body');d.forEach(function(s){var tr=document.createElement('tr');"
-        "['service','name','rate','min','max'].forEach(function(k){var td=document.createElement('td');"
+        "var b=document.getElementById('svc-body');d.forEach(function(s){var"
+        " tr=document.createElement('tr');"
+        "['service','name','rate','min','max'].forEach(function(k){var"
+        " td=document.createElement('td');"
         "td.textContent=s[k];tr.appendChild(td);});b.appendChild(tr);});});</script>"
     )
 

@@ -1,4 +1,5 @@
-"""A whole SMM panel site: home, services (themes), API docs, sign-up, funds, FAQ, contact, terms."""
+"""A whole SMM panel site: home, services (themes), API docs, sign-up, funds, FAQ, contact,"
+" terms."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from sandbox.site import Site
 
 PP_HEAD = (
     '<link rel="stylesheet" href="https://cdn.mypanel.link/css/bootstrap.min.css">\n'
-    '<script>window.modules = window.modules || {}; window.modules.siteOrder = {"currency":"%s"};</script>\n'
+    "<script>window.modules = window.modules || {}; window.modules.siteOrder ="
+    ' {"currency":"%s"};</script>\n'
     '<script src="https://cdn.mypanel.link/js/libs/jquery.js"></script>'
 )
-SP_HEAD = '<link rel="stylesheet" href="/assets/themes/pergo/css/style.css"><meta name="generator" content="SmartPanel">'
+SP_HEAD = (
+    '<link rel="stylesheet" href="/assets/themes/pergo/css/style.css">'
+    '<meta name="generator" content="SmartPanel">'
+)
 
 
 def brand_of(host: str) -> str:
@@ -138,8 +143,10 @@ def build_panel(
             site.page(path, doc)
     # home
     home = (
-        f"<h1>{escape(brand)} - Cheapest SMM Panel</h1><p>Instant delivery of Instagram, YouTube, TikTok and "
-        f'Facebook services. <a href="/signup">Sign up</a> or <a href="/services">see all services</a>.</p>'
+        f"<h1>{escape(brand)} - Cheapest SMM Panel</h1><p>Instant delivery of Instagram,"
+        " YouTube, TikTok and "
+        'Facebook services. <a href="/signup">Sign up</a> or <a href="/services">see all'
+        " services</a>.</p>"
     )
     if spec.get("blog"):
         home += '<p>Read our <a href="/blog">blog</a>.</p>'
@@ -148,9 +155,12 @@ def build_panel(
     api_path = "/api/docs" if software == "smartpanel" else "/api"
     ver = "v1" if software == "smartpanel" else "v2"
     api = (
-        f'<h1>API</h1><table class="table"><tr><td>HTTP Method</td><td>POST</td></tr><tr><td>API URL</td>'
-        f"<td>https://{host}/api/{ver}</td></tr><tr><td>Response format</td><td>JSON</td></tr></table>"
-        "<h4>Service list</h4><table><tr><th>Parameters</th><th>Description</th></tr><tr><td>key</td><td>Your API key</td></tr>"
+        '<h1>API</h1><table class="table"><tr><td>HTTP Method</td><td>POST</td></tr><tr><td>API'
+        " URL</td>"
+        f"<td>https://{host}/api/{ver}</td></tr><tr><td>Response format</td><td>JSON</td></tr>"
+        "</table>"
+        "<h4>Service list</h4><table><tr><th>Parameters</th><th>Description</th></tr><tr><td>key"
+        "</td><td>Your API key</td></tr>"
         '<tr><td>action</td><td>services</td></tr></table><pre>[{"service":1,"name":"Followers","type":"Default",'
         '"category":"First Category","rate":"0.90","min":"50","max":"10000","refill":true}]</pre>'
         '<h4>Add order</h4><p>action=add, service, link, quantity</p><pre>{"order":23501}</pre>'
@@ -224,7 +234,8 @@ def _signup_form(lv: leads.Leads) -> str:
     lv.noise.append("your@email.com")
     return (
         '<form method="post" action="/signup"><input name="username" placeholder="Username">'
-        '<input type="email" name="email" placeholder="your@email.com"><input type="password" name="password">'
+        '<input type="email" name="email" placeholder="your@email.com"><input type="password"'
+        ' name="password">'
         "<button>Sign up</button></form>"
     )
 

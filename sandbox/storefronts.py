@@ -32,7 +32,8 @@ NAV = [
 ]
 
 WOO_PRICE = (
-    '<span class="woocommerce-Price-amount amount"><bdi><span class="woocommerce-Price-currencySymbol">{sym}'
+    '<span class="woocommerce-Price-amount amount"><bdi><span'
+    ' class="woocommerce-Price-currencySymbol">{sym}'
     "</span>{n}</bdi></span>"
 )
 
@@ -65,6 +66,10 @@ def packages(rng: random.Random, cur: str, n_products: int) -> list[dict]:
     return out
 
 
+def _woo(price: float, style: str, sym: str) -> str:
+    return WOO_PRICE.format(sym=sym, n=_fmt(price, style).replace(sym, "").strip())
+
+
 def _fmt(price: float, style: str) -> str:
     cur, tpl, comma = money.STYLES[style]
     n = f"{price:,.0f}" if cur == "INR" and price == int(price) else money.number(price, comma)
@@ -89,9 +94,10 @@ def build_storefront(spec: dict, rng: random.Random, shared: dict | None, icon_h
         )
         sym = {"INR": "₹", "USD": "$", "EUR": "€"}[cur]
         items = "".join(
-            f'<li class="product type-product"><a href="/checkout" class="woocommerce-LoopProduct-link">'
+            '<li class="product type-product"><a href="/checkout"'
+            ' class="woocommerce-LoopProduct-link">'
             f'<h2 class="woocommerce-loop-product__title">{escape(p["name"])}</h2>'
-            f'<span class="price">{WOO_PRICE.format(sym=sym, n=_fmt(p["price"], style).replace(sym, "").strip())}</span></a>'
+            f'<span class="price">{_woo(p["price"], style, sym)}</span></a>'
             f'<a href="/checkout" class="button add_to_cart_button">Add to cart</a></li>'
             for p in pk
         )
@@ -100,7 +106,8 @@ def build_storefront(spec: dict, rng: random.Random, shared: dict | None, icon_h
         parts = []
         for title in dict.fromkeys(p["_title"] for p in pk):
             lis = "".join(
-                f'<li><a href="/checkout">{p["_qty"]} for {escape(_fmt(p["price"], style))}</a></li>'
+                f'<li><a href="/checkout">{p["_qty"]} for {escape(_fmt(p["price"], style))}</a>'
+                "</li>"
                 for p in pk
                 if p["_title"] == title
             )
@@ -114,18 +121,23 @@ def build_storefront(spec: dict, rng: random.Random, shared: dict | None, icon_h
             '<div id="app"><div class="loading">Loading packages…</div></div>\n<script>var PKG = '
             + json.dumps(data)
             + ";\nvar app=document.getElementById('app');app.innerHTML='';PKG.forEach(function(k){"
-            "var d=document.createElement('div');d.className='package-card';var h=document.createElement('h3');"
-            "h.textContent=k.q+' '+k.t[0]+' '+k.t[1];var s=document.createElement('div');s.className='price';"
+            "var d=document.createElement('div');d.className='package-card';var"
+            " h=document.createElement('h3');"
+            "h.textContent=k.q+' '+k.t[0]+' '+k.t[1];var"
+            " s=document.createElement('div');s.className='price';"
             f"s.textContent='{money.STYLES[style][1].split('{')[0]}'+k.p.toFixed(2);d.appendChild(h);d.appendChild(s);"
-            "var a=document.createElement('a');a.href='/checkout';a.textContent='Add to cart';d.appendChild(a);"
+            "var a=document.createElement('a');a.href='/checkout';a.textContent='Add to"
+            " cart';d.appendChild(a);"
             "app.appendChild(d);});</script>"
         )
     else:  # cards
         body = (
             '<div class="packages">'
             + "".join(
-                f'<div class="package-card"><h3>{escape(p["name"])}</h3><div class="price">{escape(_fmt(p["price"], style))}</div>'
-                f'<ul><li>Real-looking profiles</li><li>No password needed</li></ul><a class="btn" href="/checkout">Buy now</a></div>'
+                f'<div class="package-card"><h3>{escape(p["name"])}</h3><div'
+                f' class="price">{escape(_fmt(p["price"], style))}</div>'
+                "<ul><li>Real-looking profiles</li><li>No password needed</li></ul><a"
+                ' class="btn" href="/checkout">Buy now</a></div>'
                 for p in pk
             )
             + "</div>"
