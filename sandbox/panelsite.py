@@ -1,5 +1,4 @@
-"""A whole SMM panel site: home, services (themes), API docs, sign-up, funds, FAQ, contact,"
-" terms."""
+"""A whole SMM panel site: home, services, API docs, sign-up, funds, FAQ, contact, terms."""
 
 from __future__ import annotations
 
