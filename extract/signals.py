@@ -113,19 +113,28 @@ def is_challenge(
     weak = any(m in html_low for m in cfg["weak"])
     title_hit = bool(phrase_hits(fold(title), cfg["titles"]))
     short = len(text) <= cfg["max_text"]
-    if status in cfg["statuses"] and (strong or title_hit or (vendor and weak)):
+    tiny = len(text) <= cfg["max_text"] // 3
+    if status in cfg["statuses"] and (strong or title_hit or (vendor and weak and tiny)):
         return True
     return short and (title_hit or strong) and (strong or weak or vendor)
+
+
+@cache
+def _services_re() -> re.Pattern:
+    alts = "|".join(re.escape(s) for s in vocab()["parked"]["services"])
+    return re.compile(rf"(?<![a-z0-9-])(?:{alts})(?![a-z0-9-])")
 
 
 def is_parked(html_low: str, text: str) -> bool:
     """A parking or domain-for-sale page with little other content."""
     cfg = vocab()["parked"]
-    phrases = phrase_hits(fold(text), cfg["phrases"])
-    services = [s for s in cfg["services"] if s in html_low]
+    folded = fold(text)
+    strong = phrase_hits(folded, cfg["phrases"])
+    weak = phrase_hits(folded, cfg["weak_phrases"])
+    services = _services_re().findall(html_low)
     if len(text) <= cfg["max_text"]:
-        return bool(services) or bool(phrases)
-    return len(phrases) + len(services) >= 3 and len(text) <= 3 * cfg["max_text"]
+        return bool(services or strong) or len(weak) >= 2
+    return len(strong) + len(services) >= 3 and len(text) <= 3 * cfg["max_text"]
 
 
 def _table_is_empty(table: etree._Element) -> bool:
@@ -165,9 +174,15 @@ def render_reason(root: etree._Element | None, html_low: str, text: str) -> str 
             return "table with headers but no data rows"
     if _MUSTACHE.search(text) and any(f"{a}=" in html_low for a in cfg["template_attrs"]):
         return "unrendered client-side template placeholders"
-    noscript = fold(" ".join(n.text_content() for n in root.xpath("//noscript")))
-    if phrase_hits(noscript, cfg["noscript"]) and len(text) <= cfg["max_noscript_text"]:
-        return "noscript asks for JavaScript and the page has little text"
+    for node in root.xpath("//noscript"):
+        note = fold(node.text_content())
+        if (
+            phrase_hits(note, cfg["noscript"])
+            and not phrase_hits(note, cfg["noscript_ignore"])
+            and len(text) <= cfg["max_noscript_text"]
+            and count_prices(fold(text)) < 3
+        ):
+            return "noscript asks for JavaScript and the page has little text"
     loading = {fold(x) for x in cfg["loading"]}
     for el in root.xpath("//body//*[not(*)]"):
         if el.tag in _HIDDEN:
