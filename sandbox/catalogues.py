@@ -171,5 +171,6 @@ def category(row: Row) -> str:
     """A category title from the dataset's own labels (as panels group rows)."""
     if row.site and row.site != "Empty Value":
         prod = row.product if row.product and row.product != "Empty Value" else "Services"
-        return f"{row.site} {prod.title()}{'' if prod.endswith('s') else 's'}"
+        plural = "" if prod.endswith(("s", "traffic", "watchtime", "seo")) else "s"
+        return f"{row.site} {prod.title()}{plural}"
     return "Other Services"

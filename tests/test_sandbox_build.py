@@ -317,3 +317,25 @@ def test_hosting_records(web):
         assert len({tuple(h["ipv4"]) for h in hs}) == 1 and len({tuple(h["ns"]) for h in hs}) == 1
     blocked = [e for e, t in _truths(web) if t["status"] == "blocked"]
     assert blocked and all(e["hosting"]["cdn"] == "cloudflare" for e in blocked)
+
+
+def test_wrong_charset_page_decodes_as_windows_1252(web):
+    found = 0
+    for entry, t in _truths(web):
+        if entry.get("dead"):
+            continue
+        for path, route in _site(web, entry["host"])["routes"].items():
+            r = _body(route)
+            ctype = r.get("headers", {}).get("Content-Type", "")
+            if ctype != "text/html":
+                continue
+            data = (web / "late" / "sites" / entry["host"] / r["file"]).read_bytes()
+            assert b"charset" not in data.lower()
+            with pytest.raises(UnicodeDecodeError):
+                data.decode("utf-8")
+            text = " ".join(lhtml.fromstring(data.decode("cp1252")).text_content().split())
+            names = [o["name"] for o in t["offers"] if o["url"].endswith(path)]
+            non_ascii = [n for n in names if not n.isascii()]
+            assert non_ascii and all(n in text for n in names)
+            found += 1
+    assert found
