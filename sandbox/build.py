@@ -10,7 +10,8 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from sandbox import catalogues, faultroutes, hosting, leads
+from sandbox import catalogues, faultroutes
+from sandbox.clusters import Clusters
 from sandbox.decoys import build_decoy
 from sandbox.favicon import png
 from sandbox.panelsite import build_panel
@@ -30,30 +31,6 @@ def _rng(seed: int, *parts: str) -> random.Random:
     return random.Random("|".join([str(seed), *parts]))
 
 
-class _Clusters:
-    """Identifiers, favicon and hosting shared by the sites of one operator cluster."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed, self.shared, self.hosts = seed, {}, {}
-
-    def leads(self, cluster: str | None) -> dict | None:
-        if not cluster:
-            return None
-        if cluster not in self.shared:
-            self.shared[cluster] = leads.make_shared(
-                _rng(self.seed, "cluster", cluster), f"{self.seed}{cluster}"
-            )
-        return self.shared[cluster]
-
-    def hosting(self, cluster: str | None, host: str, cdn: bool | None = None) -> dict:
-        rng = _rng(self.seed, "hosting", host)
-        if not cluster:
-            return hosting.hosting(rng, cdn=cdn)
-        if cluster not in self.hosts:
-            self.hosts[cluster] = hosting.pick(_rng(self.seed, "hostpick", cluster))
-        return hosting.hosting(rng, self.hosts[cluster])
-
-
 def _cp1252_letters(text: str) -> bool:
     try:
         return any(ord(c) > 127 for c in text) and bool(text.encode("cp1252"))
@@ -64,7 +41,7 @@ def _cp1252_letters(text: str) -> bool:
 def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
     """(site, hosting) of the curated world for epoch 0 (early) or 1 (late)."""
     w = world()
-    cl = _Clusters(seed)
+    cl = Clusters(seed)
     out: list[tuple[Site, dict]] = []
     by_dataset = {p["dataset"]: p for p in w["panel"]}
     specs = list(w["panel"]) + [

@@ -6,8 +6,9 @@ import random
 from collections.abc import Iterator
 from functools import cache
 
-from sandbox import catalogues, hosting
+from sandbox import catalogues
 from sandbox.catalogues import Row
+from sandbox.clusters import Clusters
 from sandbox.favicon import png
 from sandbox.panelsite import build_panel
 from sandbox.site import Site, mmh3_favicon
@@ -74,8 +75,11 @@ def scale_sites(seed: int, epoch: int, n: int) -> Iterator[tuple[Site, dict]]:
     """`n` portals (panels, one in ten a storefront), each with truth and hosting."""
     rows = pool(epoch)
     panels = catalogues.panels()
+    clusters = Clusters(seed)
     for i in range(n):
         rng = random.Random(f"{seed}|scale|{i}")
+        # one trio of consecutive sites in seven is an operator cluster (~14% of sites)
+        cluster = f"s{i // 3}" if (i // 3) % 7 == 0 else None
         host = f"{rng.choice(WORDS)}{rng.choice(WORDS)}{i}.{rng.choice(TLDS)}"
         if rng.random() < 0.1 and not host.endswith(".com.tr"):
             spec = {
@@ -85,8 +89,8 @@ def scale_sites(seed: int, epoch: int, n: int) -> Iterator[tuple[Site, dict]]:
                 "region": "global",
                 "products": rng.randint(2, 4),
             }
-            icon = png(f"{seed}|{host}")
-            site = build_storefront(spec, rng, None, mmh3_favicon(icon))
+            icon = png(f"{seed}|{cluster or host}")
+            site = build_storefront(spec, rng, clusters.leads(cluster), mmh3_favicon(icon))
         else:
             ds = rng.choice(panels)
             style = rng.choice(STYLES)
@@ -107,8 +111,13 @@ def scale_sites(seed: int, epoch: int, n: int) -> Iterator[tuple[Site, dict]]:
                 if r.sid not in seen:
                     seen.add(r.sid)
                     picked.append(r)
-            icon = png(f"{seed}|{host}")
-            site = build_panel(spec, picked, rng, None, mmh3_favicon(icon), "", "recombined")
+            icon = png(f"{seed}|{cluster or host}")
+            if rng.random() < 0.03:
+                spec["faults"] = [rng.choice(["flaky_services", "slow_faq", "redirect_loop"])]
+            site = build_panel(
+                spec, picked, rng, clusters.leads(cluster), mmh3_favicon(icon), "", "recombined"
+            )
             site.truth["source"] = {"dataset_panel": "recombined", "day": str(epoch)}
         site.page("/favicon.ico", icon, "image/png")
-        yield site, hosting.hosting(random.Random(f"{seed}|scalehost|{i}"))
+        site.truth["cluster"] = cluster
+        yield site, clusters.hosting(cluster, host)

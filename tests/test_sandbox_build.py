@@ -285,14 +285,21 @@ def test_scale_mode(tmp_path):
     man = json.loads((tmp_path / "late" / "manifest.json").read_text("utf-8"))
     assert len(man["sites"]) == 25
     offers = 0
+    clusters: dict[str, list[set]] = {}
     for e in man["sites"]:
         t = json.loads((tmp_path / "late" / e["truth"]).read_text("utf-8"))
+        if t["cluster"]:
+            ids = {(i["kind"], i["value"]) for i in t["identifiers"]}
+            clusters.setdefault(t["cluster"], []).append(ids)
         assert (
             t["status"] == "active"
             and (tmp_path / "late" / "sites" / e["host"] / "site.json").is_file()
         )
         offers += len(t["offers"])
     assert offers > 25 * 10
+    assert len(clusters) >= 2
+    for members in clusters.values():
+        assert len(members) == 3 and set.intersection(*members)
 
 
 def test_hosting_records(web):
