@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extract.classify import classify
-from extract.headers import refill_from_cell, refill_from_name
+from extract.headers import header_field, refill_from_cell, refill_from_name
 from extract.infer import infer_mapping
 from extract.model import Offer
 from extract.plans import is_period_price
@@ -117,8 +117,10 @@ def grid_offers(
                 category = cat
             continue
         price_text = texts[mapping["price"]]
-        if not any(ch.isdigit() for ch in price_text) and map_header(cells) == mapping:
-            continue  # a repeated header row
+        if (
+            not any(ch.isdigit() for ch in price_text) or header_field(price_text) == "price"
+        ) and map_header(cells) == mapping:
+            continue  # a repeated header row ("Price per 1000" has digits, yet is a header)
         offer = _row_offer(texts, mapping, currency, per, category, decimal_comma)
         if offer is not None and packages:
             offer = _as_package(offer)

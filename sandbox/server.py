@@ -127,6 +127,12 @@ def _handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             if server.verbose:
                 sys.stderr.write("sandbox: " + fmt % args + "\n")
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (ConnectionResetError, BrokenPipeError):
+                pass  # the client gave up (a download size cap, a timeout): expected
+
         def do_CONNECT(self) -> None:  # noqa: N802
             body = b"CONNECT is not supported: the sandbox web is plain HTTP\n"
             self.send_response(501)

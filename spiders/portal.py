@@ -159,13 +159,7 @@ class PortalSpider(scrapy.Spider):
             state.software.append(hint)
             state.software_evidence.append(f"{hint.name}: {hint.evidence} ({response.url})")
         state.pages.append(
-            PageVerdictInput(
-                url=response.url,
-                status=response.status,
-                signals=signals,
-                offers=len(facts.offers),
-                payments=len(facts.payments),
-            )
+            PageVerdictInput.from_facts(facts, response.status, entry=role == "entry")
         )
         if (
             self.render_mode == "auto"

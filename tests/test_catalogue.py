@@ -365,3 +365,28 @@ def test_id_column_with_a_blank_header():
     )
     html = f"<table><tr><th></th><th>Service</th><th>Rate per 1000</th><th>Min</th><th>Max</th></tr>{rows}</table>"
     assert [o.service_id for o in extract_offers(html, "http://p.test/")] == ["11", "12", "13"]
+
+
+def test_repeated_div_header_rows_with_digits_are_not_offers():
+    """A div grid repeats its header under each category; "Price per 1000" is not a price."""
+    head = (
+        '<div class="h"><span>ID</span><span>Service</span><span>Price per 1000</span>'
+        "<span>Min</span><span>Max</span></div>"
+    )
+
+    def row(i, name, price):
+        return (
+            f'<div class="r"><span>{i}</span><span>{name}</span><span>{price}</span>'
+            "<span>100</span><span>5000</span></div>"
+        )
+
+    html = (
+        "<html><body><div class='list'><h3>Instagram</h3>" + head
+        + row(1, "Instagram Followers HQ", "1,20 €") + row(2, "Instagram Likes", "0,30 €")
+        + "<h3>TikTok</h3>" + head + row(3, "TikTok Views", "0,01 €")
+        + row(4, "TikTok Likes", "0,90 €") + "</div></body></html>"
+    )  # fmt: skip
+    offers = extract_offers(html, "http://panel.example/services")
+    assert [(o.service_id, o.price, o.currency) for o in offers] == [
+        ("1", 1.2, "EUR"), ("2", 0.3, "EUR"), ("3", 0.01, "EUR"), ("4", 0.9, "EUR"),
+    ]  # fmt: skip
