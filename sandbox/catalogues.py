@@ -132,6 +132,8 @@ def rows(panel: str, day: str) -> tuple[Row, ...]:
                 continue
             seen.add(sid)
             site, prod = labelled.get(sid, ("", ""))
+            product_v = lab["product"].get(prod)
+            platform_v = lab.get("product_platform", {}).get(product_v) or lab["platform"].get(site)
             out.append(
                 Row(
                     sid=sid,
@@ -144,8 +146,8 @@ def rows(panel: str, day: str) -> tuple[Row, ...]:
                     desc=norm_name(cells[i_desc]) if i_desc is not None else "",
                     site=site,
                     product=prod,
-                    platform_v=lab["platform"].get(site),
-                    product_v=lab["product"].get(prod),
+                    platform_v=platform_v,
+                    product_v=product_v,
                 )
             )
     return tuple(out)
