@@ -9,7 +9,7 @@ and sort last (`is_trap`).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 from extract.domains import registered_domain
@@ -21,6 +21,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _SMALL_NUM = re.compile(r"^\d{1,2}$")
+_DATE = re.compile(r"^(19|20)\d\d(?:[-_.]\d{1,2}){0,2}$")
 _PAGE_PATH = re.compile(r"/(?:{words})/\d+/?$")
 
 
@@ -35,16 +36,23 @@ def _page_path_re() -> re.Pattern:
     return re.compile(_PAGE_PATH.pattern.format(words=words), re.I)
 
 
+@lru_cache(maxsize=8192)
 def _path_words(path: str) -> str:
     """Folded words of a URL path ("/Buy-Instagram_Followers/" -> "buy instagram followers")."""
     path = _CAMEL.sub(" ", unquote(path))
     return " ".join(_NON_WORD.sub(" ", fold(path)).split())
 
 
+@lru_cache(maxsize=8192)
+def _split(url: str):
+    return urlsplit(url)
+
+
+@lru_cache(maxsize=8192)
 def is_trap(url: str) -> bool:
     """A calendar / faceted-search explosion, a repeated-segment loop, or an action link."""
     cfg = _cfg()["traps"]
-    parts = urlsplit(url)
+    parts = _split(url)
     if len(url) > cfg["max_url_length"]:
         return True
     segments = [s for s in unquote(parts.path).lower().split("/") if s]
@@ -59,7 +67,7 @@ def is_trap(url: str) -> bool:
     words = _path_words(parts.path)
     if phrase_hits(words, cfg["action_paths"]):
         return True
-    if phrase_hits(words, cfg["calendar_words"]) and any(_YEAR.match(s) for s in segments):
+    if phrase_hits(words, cfg["calendar_words"]) and any(_DATE.match(s) for s in segments):
         return True
     keys = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
     if keys & set(cfg["calendar_params"]) or keys & set(cfg["action_params"]):
@@ -86,12 +94,38 @@ def _combo(words: str) -> bool:
     )
 
 
+@cache
+def _field_index(field: str) -> tuple[re.Pattern, dict[str, set[str]]]:
+    """One whole-word alternation over every role's phrases of `field` ("path" or "text")."""
+    owners: dict[str, set[str]] = {}
+    for role, words in _cfg()["roles"].items():
+        for phrase in words.get(field, []):
+            owners.setdefault(fold(phrase), set()).add(role)
+    alts = sorted(owners, key=len, reverse=True)
+    rx = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in alts) + r")(?![\w])")
+    return rx, owners
+
+
+@lru_cache(maxsize=8192)
+def _roles_in(words: str, field: str) -> frozenset[str]:
+    """Roles whose `field` phrases occur in the folded `words` (a buy+engagement combo: pricing)."""
+    if not words:
+        return frozenset()
+    rx, owners = _field_index(field)
+    found: set[str] = set()
+    for phrase in rx.findall(words):
+        found |= owners[phrase]
+    if _combo(words):
+        found.add("pricing")
+    return frozenset(found)
+
+
 def link_role(url: str, text: str, rel: str = "") -> str:
     """Role of a same-site link from its path, anchor text and rel."""
     cfg = _cfg()
     if is_trap(url):
         return "other"
-    parts = urlsplit(url)
+    parts = _split(url)
     if "next" in rel.lower().split():
         return "next_page"
     path = _path_words(parts.path)
@@ -100,17 +134,11 @@ def link_role(url: str, text: str, rel: str = "") -> str:
         return "blog"
     if _is_page_link(parts, rel.lower(), text):
         return "next_page"
-    ftext = fold(collapse_ws(text))
+    by_path = _roles_in(path, "path")
+    by_text = _roles_in(fold(collapse_ws(text)), "text")
     best, best_hits = "other", 0
     for role in cfg["precedence"]:
-        words = cfg["roles"].get(role)
-        if not words:
-            continue
-        hits = int(bool(phrase_hits(path, words["path"]))) + int(
-            bool(phrase_hits(ftext, words["text"]))
-        )
-        if role == "pricing":
-            hits = max(hits, int(_combo(path)) + int(_combo(ftext)))
+        hits = (role in by_path) + (role in by_text)
         if hits > best_hits:
             best, best_hits = role, hits
     return best
@@ -124,6 +152,11 @@ def _anchor_text(a) -> str:
     return text[:200]
 
 
+@lru_cache(maxsize=4096)
+def _site(host: str) -> str:
+    return registered_domain(host)
+
+
 def _clean(href: str, base: str, own: str) -> str | None:
     """Absolute same-site http(s) URL without fragment, or None to skip it."""
     cfg = _cfg()
@@ -134,12 +167,34 @@ def _clean(href: str, base: str, own: str) -> str | None:
     parts = urlsplit(urljoin(base, href))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    if registered_domain(parts.hostname) != own:
+    if _site(parts.hostname) != own:
         return None
     last = parts.path.rsplit("/", 1)[-1]
     if "." in last and last.rsplit(".", 1)[1].lower() in cfg["asset_extensions"]:
         return None
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def _family(url: str) -> str | None:
+    """Path and query keys of a link whose query values are all numeric (per-row links)."""
+    parts = _split(url)
+    pairs = parse_qsl(parts.query)
+    if not pairs or not all(v.isdigit() for _, v in pairs):
+        return None
+    if any(k.lower() in _cfg()["page_params"] for k, _ in pairs):
+        return None
+    return parts.path + "?" + "&".join(sorted(k for k, _ in pairs))
+
+
+def _row_actions(urls: list[str]) -> set[str]:
+    """Links differing only in a numeric ID, many times over (order/buy buttons of rows)."""
+    families: dict[str, list[str]] = {}
+    for url in urls:
+        key = _family(url)
+        if key:
+            families.setdefault(key, []).append(url)
+    minimum = _cfg()["row_family"]
+    return {u for group in families.values() if len(group) >= minimum for u in group}
 
 
 def find_links(html: str, url: str) -> list[Link]:
@@ -151,8 +206,7 @@ def find_links(html: str, url: str) -> list[Link]:
     own = registered_domain(url)
     base = urljoin(url, (root.xpath("//base/@href") or [url])[0])
     here = urlunsplit(urlsplit(url)._replace(fragment=""))
-    found: dict[str, tuple[int, Link]] = {}
-    order: dict[str, int] = {}
+    seen: dict[str, tuple[list[str], str]] = {}  # url -> (distinct texts, rel words)
     anchors = root.xpath("//a[@href] | //area[@href] | //link[@rel][@href]")
     for a in anchors[: cfg["max_anchors"]]:
         rel = (a.get("rel") or "").lower()
@@ -162,12 +216,22 @@ def find_links(html: str, url: str) -> list[Link]:
         if full is None or full == here:
             continue
         text = _anchor_text(a)
-        role = link_role(full, text, rel)
-        rank = cfg["priority"].get(role, 99) + (1000 if is_trap(full) else 0)
-        old = found.get(full)
-        if old is None:
-            order[full] = len(order)
-        if old is None or rank < old[0] or (rank == old[0] and not old[1].text and text):
-            found[full] = (rank, Link(url=full, text=text, role=role))
-    ranked = sorted(found.items(), key=lambda kv: (kv[1][0], order[kv[0]]))
-    return [link for _, (_, link) in ranked[: cfg["max_links"]]]
+        texts, rels = seen.setdefault(full, ([], ""))
+        if text and text not in texts and len(texts) < 3:
+            texts.append(text)
+        if rel and rel not in rels:
+            seen[full] = (texts, f"{rels} {rel}".strip())
+    rows = _row_actions(list(seen))
+    ranked: list[tuple[int, int, Link]] = []
+    for n, (full, (texts, rel)) in enumerate(seen.items()):
+        trap = is_trap(full)
+        best: tuple[int, str, str] | None = None
+        for text in texts or [""]:
+            role = "other" if full in rows else link_role(full, text, rel)
+            rank = cfg["priority"].get(role, 99) + (1000 if trap else 0)
+            if best is None or rank < best[0]:
+                best = (rank, role, text)
+        assert best is not None
+        ranked.append((best[0], n, Link(url=full, text=texts[0] if texts else "", role=best[1])))
+    ranked.sort(key=lambda item: item[:2])
+    return [link for _, _, link in ranked[: cfg["max_links"]]]

@@ -25,7 +25,7 @@ _HIDDEN = {"script", "style", "noscript", "template", "head", "title", "svg"}
 _BLOCKS = {"tr", "li", "p", "div", "section", "article", "td", "a", "h1", "h2", "h3", "h4", "h5"}
 _MAX_BLOCKS = 6000
 _API_RE = re.compile(r"/api/v(\d+)\b", re.I)
-_API_ACTIONS = ("services", "add", "status", "balance", "refill", "cancel", "packages")
+_API_ACTIONS = ["services", "add", "status", "balance", "refill", "cancel", "packages"]
 _ACTION_RE = re.compile(r"\baction\b[\"'\s:=]*[\"']?(" + "|".join(_API_ACTIONS) + r")\b", re.I)
 _MUSTACHE = re.compile(r"\{\{[^{}]{1,80}\}\}")
 
@@ -35,15 +35,24 @@ def vocab() -> dict:
     return load("pages")
 
 
-@cache
-def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
+_PHRASE_RES: dict[int, tuple[list[str], re.Pattern]] = {}
+
+
+def _phrase_re(phrases: list[str]) -> re.Pattern:
+    """Compiled whole-word alternation of `phrases` (cached per list object: vocab lists live)."""
+    hit = _PHRASE_RES.get(id(phrases))
+    if hit is not None and hit[0] is phrases:
+        return hit[1]
     alts = sorted({fold(p) for p in phrases if p}, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in alts) + r")(?![\w])")
+    rx = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in alts) + r")(?![\w])")
+    if len(_PHRASE_RES) < 1024:
+        _PHRASE_RES[id(phrases)] = (phrases, rx)
+    return rx
 
 
 def phrase_hits(text: str, phrases: list[str]) -> set[str]:
     """Distinct phrases of `phrases` found as whole words in folded `text`."""
-    return set(_phrase_re(tuple(phrases)).findall(text)) if phrases else set()
+    return set(_phrase_re(phrases).findall(text)) if phrases and text else set()
 
 
 @cache
@@ -56,9 +65,16 @@ def _price_re() -> re.Pattern:
     return re.compile(rf"(?:(?:{pre})\s?\d)|(?:\d[\d.,]*\s?(?:{alt}))")
 
 
-def count_prices(text: str) -> int:
-    """Number of currency amounts ("$3.95", "199 ₹", "Rs 50") in folded `text`."""
-    return len(_price_re().findall(text))
+def count_prices(text: str, limit: int = 0) -> int:
+    """Currency amounts ("$3.95", "199 ₹", "Rs 50") in folded `text`; stops at `limit` if > 0."""
+    if not text or not any(c.isdigit() for c in text):
+        return 0
+    n = 0
+    for _ in _price_re().finditer(text):
+        n += 1
+        if n == limit:
+            break
+    return n
 
 
 def parse(html: str) -> etree._Element | None:
@@ -74,17 +90,18 @@ def parse(html: str) -> etree._Element | None:
             return None
 
 
-_TEXT_XPATH = etree.XPath(
-    "//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
-    " or ancestor::head or ancestor::svg)]"
-)
-
-
 def visible_text(root: etree._Element | None) -> str:
-    """Collapsed text a reader sees (no script, style, noscript, template, head)."""
+    """Collapsed text a reader sees in the body (no script, style, noscript, template, svg)."""
     if root is None:
         return ""
-    return collapse_ws(" ".join(_TEXT_XPATH(root)))
+    body = root.find("body")
+    body = root if body is None else body
+    full = " ".join(body.itertext())
+    for el in body.iter(*_HIDDEN):
+        hidden = " ".join(el.itertext())
+        if hidden.strip():
+            full = full.replace(hidden, " ", 1)
+    return collapse_ws(full)
 
 
 def _title(root: etree._Element | None) -> str:
@@ -174,21 +191,20 @@ def render_reason(root: etree._Element | None, html_low: str, text: str) -> str 
             return "table with headers but no data rows"
     if _MUSTACHE.search(text) and any(f"{a}=" in html_low for a in cfg["template_attrs"]):
         return "unrendered client-side template placeholders"
+    few_prices = count_prices(fold(text), 3) < 3
     for node in root.xpath("//noscript"):
         note = fold(node.text_content())
         if (
             phrase_hits(note, cfg["noscript"])
             and not phrase_hits(note, cfg["noscript_ignore"])
             and len(text) <= cfg["max_noscript_text"]
-            and count_prices(fold(text)) < 3
+            and few_prices
         ):
             return "noscript asks for JavaScript and the page has little text"
-    loading = {fold(x) for x in cfg["loading"]}
-    for el in root.xpath("//body//*[not(*)]"):
-        if el.tag in _HIDDEN:
-            continue
-        if fold(collapse_ws(el.text_content())).rstrip(".… ") in {s.rstrip(".… ") for s in loading}:
-            if count_prices(fold(text)) < 3:
+    if few_prices and phrase_hits(fold(text), cfg["loading"]):
+        loading = {fold(x).rstrip(".… ") for x in cfg["loading"]}
+        for el in root.iter("td", "div", "span", "p", "li"):
+            if len(el) == 0 and fold(collapse_ws(el.text)).rstrip(".… ") in loading:
                 return "loading placeholder and no prices in the HTML"
     return None
 
@@ -204,9 +220,7 @@ def api_variant(root: etree._Element | None, text: str) -> str | None:
         return None
     low = fold(joined)
     actions = set(_ACTION_RE.findall(low))
-    if len(actions) < 2 and not (
-        "action" in low and len(phrase_hits(low, list(_API_ACTIONS))) >= 3
-    ):
+    if len(actions) < 2 and not ("action" in low and len(phrase_hits(low, _API_ACTIONS)) >= 3):
         return None
     best = max(versions.items(), key=lambda kv: (kv[1], int(kv[0])))
     return f"v{best[0]}"
@@ -231,21 +245,25 @@ def favicon_urls(root: etree._Element | None, url: str) -> list[str]:
     return out
 
 
-def _blocks_with(root: etree._Element, engagement: list[str]) -> int:
+def _blocks_with(root: etree._Element, engagement: list[str], limit: int) -> int:
     """Distinct short blocks (rows, cards, list items) holding an engagement word and a price."""
     seen: set[str] = set()
     for n, el in enumerate(root.iter(*_BLOCKS)):
-        if n > _MAX_BLOCKS:
+        if n > _MAX_BLOCKS or len(seen) >= limit:
             break
         t = fold(collapse_ws(el.text_content()))
-        if 4 < len(t) <= 240 and t not in seen and count_prices(t) and phrase_hits(t, engagement):
+        if (
+            4 < len(t) <= 240
+            and t not in seen
+            and count_prices(t, 1)
+            and phrase_hits(t, engagement)
+        ):
             seen.add(t)
     return len(seen)
 
 
 def _service_table(root: etree._Element) -> bool:
-    names = ["service", "services", "name", "package", "servis", "hizmet", "servicio", "услуга"]
-    prices = ["price", "rate", "per 1000", "fiyat", "precio", "preco", "цена", "cost"]
+    names, prices = vocab()["portal"]["table_names"], vocab()["portal"]["table_prices"]
     for table in root.xpath("//table"):
         heads = fold(" ".join(t.text_content() for t in table.xpath(".//th | .//thead//td")))
         if phrase_hits(heads, names) and phrase_hits(heads, prices):
@@ -276,7 +294,7 @@ def portal_features(
     )
     return {
         "panel_phrases": min(len(phrase_hits(low, cfg["panel_phrases"])) / 4, 1.0),
-        "engagement_price": min(_blocks_with(root, cfg["engagement"]) / 5, 1.0),
+        "engagement_price": min(_blocks_with(root, cfg["engagement"], 5) / 5, 1.0),
         "engagement_words": min(len(phrase_hits(low, cfg["engagement"])) / 4, 1.0),
         "platforms": min(len(phrase_hits(low, cfg["platforms"])) / 3, 1.0),
         "service_table": float(_service_table(root)),
@@ -285,7 +303,7 @@ def portal_features(
         "api_docs": float(api is not None),
         "negative": min(len(phrase_hits(low, cfg["negative_phrases"])) / 3, 1.0),
         "monthly": min(len(phrase_hits(low, cfg["monthly"])) / 2, 1.0)
-        if count_prices(low)
+        if count_prices(low, 1)
         else 0.0,
         "external_links": float(ext >= 5 and ext * 2 >= max(total, 1) * 0.5),
         "article": float(article),
