@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 from extract.domains import registered_domain
 from extract.model import Link
-from extract.signals import parse, phrase_hits, vocab
+from extract.signals import parse, phrase_hits, text_of, vocab
 from extract.text import collapse_ws, fold
 
 _NON_WORD = re.compile(r"[\W_]+")
@@ -145,7 +145,7 @@ def link_role(url: str, text: str, rel: str = "") -> str:
 
 
 def _anchor_text(a) -> str:
-    text = collapse_ws(a.text_content()) if a.tag != "link" else ""
+    text = text_of(a) if a.tag != "link" else ""
     if not text:
         alts = a.xpath(".//img/@alt") if a.tag != "link" else []
         text = collapse_ws(a.get("title") or a.get("aria-label") or (alts[0] if alts else ""))

@@ -24,6 +24,7 @@ from extract.text import collapse_ws, fold
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title", "svg"}
 _BLOCKS = {"tr", "li", "p", "div", "section", "article", "td", "a", "h1", "h2", "h3", "h4", "h5"}
 _MAX_BLOCKS = 6000
+_SCAN = 30000  # characters of visible text the word features read (they saturate early)
 _API_RE = re.compile(r"/api/v(\d+)\b", re.I)
 _API_ACTIONS = ["services", "add", "status", "balance", "refill", "cancel", "packages"]
 _ACTION_RE = re.compile(r"\baction\b[\"'\s:=]*[\"']?(" + "|".join(_API_ACTIONS) + r")\b", re.I)
@@ -104,6 +105,11 @@ def visible_text(root: etree._Element | None) -> str:
     return collapse_ws(full)
 
 
+def text_of(el: etree._Element) -> str:
+    """Text of an element, its parts separated by spaces ("Likes</h2><li>250": "Likes 250")."""
+    return collapse_ws(" ".join(el.itertext()))
+
+
 def _title(root: etree._Element | None) -> str:
     if root is None:
         return ""
@@ -145,7 +151,7 @@ def _services_re() -> re.Pattern:
 def is_parked(html_low: str, text: str) -> bool:
     """A parking or domain-for-sale page with little other content."""
     cfg = vocab()["parked"]
-    folded = fold(text)
+    folded = fold(text[:_SCAN])
     strong = phrase_hits(folded, cfg["phrases"])
     weak = phrase_hits(folded, cfg["weak_phrases"])
     services = _services_re().findall(html_low)
@@ -164,7 +170,7 @@ def _table_is_empty(table: etree._Element) -> bool:
         return True
     loading = vocab()["render"]["loading"]
     return len(rows) == 1 and (
-        len(rows[0].xpath("td")) == 1 or bool(phrase_hits(fold(rows[0].text_content()), loading))
+        len(rows[0].xpath("td")) == 1 or bool(phrase_hits(fold(text_of(rows[0])), loading))
     )
 
 
@@ -191,9 +197,9 @@ def render_reason(root: etree._Element | None, html_low: str, text: str) -> str 
             return "table with headers but no data rows"
     if _MUSTACHE.search(text) and any(f"{a}=" in html_low for a in cfg["template_attrs"]):
         return "unrendered client-side template placeholders"
-    few_prices = count_prices(fold(text), 3) < 3
+    few_prices = count_prices(fold(text[:_SCAN]), 3) < 3
     for node in root.xpath("//noscript"):
-        note = fold(node.text_content())
+        note = fold(text_of(node))
         if (
             phrase_hits(note, cfg["noscript"])
             and not phrase_hits(note, cfg["noscript_ignore"])
@@ -201,7 +207,7 @@ def render_reason(root: etree._Element | None, html_low: str, text: str) -> str 
             and few_prices
         ):
             return "noscript asks for JavaScript and the page has little text"
-    if few_prices and phrase_hits(fold(text), cfg["loading"]):
+    if few_prices and phrase_hits(fold(text[:_SCAN]), cfg["loading"]):
         loading = {fold(x).rstrip(".… ") for x in cfg["loading"]}
         for el in root.iter("td", "div", "span", "p", "li"):
             if len(el) == 0 and fold(collapse_ws(el.text)).rstrip(".… ") in loading:
@@ -251,7 +257,7 @@ def _blocks_with(root: etree._Element, engagement: list[str], limit: int) -> int
     for n, el in enumerate(root.iter(*_BLOCKS)):
         if n > _MAX_BLOCKS or len(seen) >= limit:
             break
-        t = fold(collapse_ws(el.text_content()))
+        t = fold(text_of(el))
         if (
             4 < len(t) <= 240
             and t not in seen
@@ -265,7 +271,7 @@ def _blocks_with(root: etree._Element, engagement: list[str], limit: int) -> int
 def _service_table(root: etree._Element) -> bool:
     names, prices = vocab()["portal"]["table_names"], vocab()["portal"]["table_prices"]
     for table in root.xpath("//table"):
-        heads = fold(" ".join(t.text_content() for t in table.xpath(".//th | .//thead//td")))
+        heads = fold(" ".join(text_of(t) for t in table.xpath(".//th | .//thead//td")))
         if phrase_hits(heads, names) and phrase_hits(heads, prices):
             return True
     return False
@@ -285,7 +291,7 @@ def portal_features(
     if root is None:
         return {}
     cfg = vocab()["portal"]
-    low = fold(text)
+    low = fold(text[:_SCAN])
     hrefs = " ".join(urlsplit(h).path.lower() for h in root.xpath("//a/@href")[:3000])
     ext, total = _external_domains(root, url)
     meta = " ".join(root.xpath("//meta[@property='og:type']/@content")).lower()
