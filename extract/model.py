@@ -30,7 +30,7 @@ class Offer:
 @dataclass(slots=True)
 class Payment:
     method: str  # contract vocabulary (config/vocab/gateways.toml)
-    account: str | None = None  # receiving account: VPA, PayPal e-mail, crypto address, bank account
+    account: str | None = None  # receiving account: VPA, PayPal e-mail, crypto, bank account
     evidence: str | None = None  # the snippet / attribute it was read from
 
 

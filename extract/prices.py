@@ -95,9 +95,9 @@ def parse_price(
 ) -> tuple[float, str] | None:
     """(amount, ISO currency) from a price cell ("  $ 1 364.40 ", "1.234,56 €", "₹199").
 
-    Empty, "-", "N/A" or zero cells give None. When the cell names no currency,
-    `default_currency` is used; with none at all the result is None. When several numbers
-    appear ("1000 = $0.50"), the one next to the currency is the price.
+    Empty, "-" or "N/A" cells give None; a zero price (a free service) is a price. When the
+    cell names no currency, `default_currency` is used; with none at all the result is None.
+    When several numbers appear ("1000 = $0.50"), the one next to the currency is the price.
     """
     cell = collapse_ws(text).translate(_DIGITS)
     if cell.lower() in _EMPTY:
@@ -113,7 +113,7 @@ def parse_price(
     if m.start() > 0 and cell[m.start() - 1] == "." and not before.isalnum():
         raw = "0." + raw.replace(".", "").replace(",", "")  # "$.50"
     amount = parse_number(raw, decimal_comma)
-    if amount is None or amount <= 0:
+    if amount is None or amount < 0:
         return None
     currency = find_currency(cell) or default_currency
     if currency is None:

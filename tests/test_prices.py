@@ -34,9 +34,15 @@ def test_parse_price(text, expected):
     assert amount == pytest.approx(expected[0])
 
 
-@pytest.mark.parametrize("text", ["", "-", "—", "N/A", "n/a", "0", "$0.00", "Free", "Contact us"])
+@pytest.mark.parametrize("text", ["", "-", "—", "N/A", "n/a", "Free", "Contact us"])
 def test_no_price(text):
     assert parse_price(text, "USD") is None
+
+
+@pytest.mark.parametrize("text", ["$0.00", "0,00 €", "₹ 0"])
+def test_zero_is_a_price_of_a_free_service(text):
+    amount, _ = parse_price(text, "USD")
+    assert amount == 0.0
 
 
 def test_default_currency_only_when_the_cell_names_none():
