@@ -104,6 +104,8 @@ def test_roles_in_other_languages():
     assert link_role(base + "bakiye-yukle", "Bakiye Yükle") == "payment"
     assert link_role(base + "addfunds", "Add funds") == "payment"
     assert link_role(base + "deposit", "") == "payment"
+    # storefronts show their payment methods and accounts at checkout
+    assert link_role(base + "checkout", "Checkout") == "payment"
     assert link_role(base + "sss", "Sıkça Sorulan Sorular") == "faq"
     assert link_role(base + "iletisim", "İletişim") == "contact"
     assert link_role(base + "kayit", "Kayıt Ol") == "signup"
