@@ -148,10 +148,10 @@ def _services_re() -> re.Pattern:
     return re.compile(rf"(?<![a-z0-9-])(?:{alts})(?![a-z0-9-])")
 
 
-def is_parked(html_low: str, text: str) -> bool:
+def is_parked(html_low: str, text: str, title: str = "") -> bool:
     """A parking or domain-for-sale page with little other content."""
     cfg = vocab()["parked"]
-    folded = fold(text[:_SCAN])
+    folded = fold(f"{title} {text[:_SCAN]}")
     strong = phrase_hits(folded, cfg["phrases"])
     weak = phrase_hits(folded, cfg["weak_phrases"])
     services = _services_re().findall(html_low)
@@ -192,9 +192,10 @@ def render_reason(root: etree._Element | None, html_low: str, text: str) -> str 
         and "__next_data__" not in html_low
     ):
         return f"app shell #{sorted(shell_ids)[0]} with a script bundle and almost no text"
-    for table in root.xpath("//table"):
-        if _table_is_empty(table):
-            return "table with headers but no data rows"
+    tables = root.xpath("//table")
+    filled = any(len(t.xpath(".//tr[count(td) > 1]")) >= 3 for t in tables)
+    if not filled and any(_table_is_empty(t) for t in tables):
+        return "table with headers but no data rows"
     if _MUSTACHE.search(text) and any(f"{a}=" in html_low for a in cfg["template_attrs"]):
         return "unrendered client-side template placeholders"
     few_prices = count_prices(fold(text[:_SCAN]), 3) < 3
@@ -336,7 +337,7 @@ def page_signals(
     hdrs = _lower_headers(headers)
     sig = PageSignals(title=title, favicon_urls=favicon_urls(root, url))
     sig.challenge = is_challenge(html_low, title, text, status, hdrs)
-    sig.parked = not sig.challenge and is_parked(html_low, text)
+    sig.parked = not sig.challenge and is_parked(html_low, text, title)
     if sig.challenge or sig.parked:
         return sig
     sig.api_variant = api_variant(root, text)

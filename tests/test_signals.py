@@ -406,3 +406,34 @@ def test_empty_and_broken_input():
 def test_count_prices():
     assert count_prices("1000 followers $3.95, 5000 for 12 usd, rs 199 and 50 ₺") == 4
     assert count_prices("100 followers in 2 days") == 0
+
+
+def test_script_only_parking_lander():
+    html = (
+        "<html><head><title>smmkingpanel.example</title>"
+        '<script src="https://www.google.com/adsense/domains/caf.js"></script>'
+        '<script>window.park = "eyJ1dWlkIjoiMTIzIn0=";</script></head>'
+        '<body><div id="target"></div><script src="/bNjRmhNeE.js"></script></body></html>'
+    )
+    s = sig(html)
+    assert s.parked and not s.needs_render
+
+
+def test_for_sale_in_the_title_only():
+    html = (
+        "<html><head><title>panelpro.example is for sale | Buy this domain</title></head>"
+        "<body><h1>panelpro.example</h1><p>Price: $2,500. Secure transfer.</p></body></html>"
+    )
+    assert sig(html).parked
+
+
+def test_sticky_header_table_apart_from_its_rows_is_not_empty():
+    rows = "".join(
+        f"<tr><td>{i}</td><td>Instagram Likes {i}</td><td>$0.{i}0</td><td>10</td><td>5000</td></tr>"
+        for i in range(1, 6)
+    )
+    html = EMPTY_TABLE_FETCH.replace(
+        '<tbody id="services-body"></tbody></table>',
+        f'</table><table class="body"><tbody>{rows}</tbody></table>',
+    )
+    assert not sig(html).needs_render
