@@ -437,3 +437,23 @@ def test_sticky_header_table_apart_from_its_rows_is_not_empty():
         f'</table><table class="body"><tbody>{rows}</tbody></table>',
     )
     assert not sig(html).needs_render
+
+
+TR_SERVICES = """<html><head><title>Servisler - TakipciPanel</title></head><body>
+<nav><a href="/servisler">Servisler</a> <a href="/bakiye-yukle">Bakiye Yükle</a> <a href="/api">API</a> <a href="/kayit">Kayıt Ol</a></nav>
+<table><thead><tr><th>ID</th><th>Servis</th><th>1000 Adet Fiyatı</th><th>Minimum</th><th>Maksimum</th></tr></thead><tbody>
+<tr><td>1</td><td>Instagram Türk Takipçi</td><td>45,00 ₺</td><td>100</td><td>10000</td></tr>
+<tr><td>2</td><td>Instagram Beğeni</td><td>8,50 ₺</td><td>50</td><td>50000</td></tr>
+<tr><td>3</td><td>TikTok İzlenme</td><td>1,20 ₺</td><td>100</td><td>1000000</td></tr></tbody></table></body></html>"""
+
+RU_SERVICES = """<html><head><title>Услуги - СММ панель</title></head><body>
+<a href="/uslugi">Услуги</a> <a href="/popolnit">Пополнить баланс</a>
+<table><tr><th>ID</th><th>Услуга</th><th>Цена за 1000</th><th>Мин</th><th>Макс</th></tr>
+<tr><td>1</td><td>Instagram подписчики</td><td>120 ₽</td><td>100</td><td>10000</td></tr>
+<tr><td>2</td><td>Instagram лайки</td><td>25 ₽</td><td>50</td><td>50000</td></tr>
+<tr><td>3</td><td>YouTube просмотры</td><td>90 ₽</td><td>100</td><td>1000000</td></tr></table></body></html>"""
+
+
+@pytest.mark.parametrize("html", [TR_SERVICES, RU_SERVICES])
+def test_services_pages_in_other_languages_score_high(html):
+    assert sig(html).portal_score >= 0.7
