@@ -71,7 +71,9 @@ def _kind(content: list[PageVerdictInput], api: str | None) -> tuple[str, str]:
         return "panel", why + (f", API {api}" if api else "")
     if packages:
         return "storefront", f"{packages} fixed packages"
-    return ("panel", f"panel API {api} documented") if api else ("storefront", "no offer kinds")
+    if api:
+        return "panel", f"panel API {api} documented"
+    return "panel", "panel structure (sign-in, order and funds pages) without a public catalogue"
 
 
 def portal_verdict(pages: list[PageVerdictInput]) -> Verdict:
@@ -97,6 +99,8 @@ def portal_verdict(pages: list[PageVerdictInput]) -> Verdict:
         return Verdict("parked", None, 0.0, [f"parking / for-sale page at {entry.url}"])
     if not content:
         statuses = sorted({p.status for p in pages})
+        if set(statuses) <= set(cfg["ban_statuses"]):
+            return Verdict("blocked", None, 0.0, [f"refused on every page (HTTP {statuses})"])
         return Verdict("not_a_portal", None, 0.0, [f"no page with content (HTTP {statuses})"])
 
     best = max(content, key=lambda p: p.signals.portal_score)

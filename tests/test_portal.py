@@ -150,3 +150,23 @@ def test_from_facts_counts_offer_kinds():
     assert (got.offers, got.rate_offers, got.package_offers, got.with_minmax) == (3, 2, 1, 1)
     assert got.payments == 2
     assert got.prices == 3  # $299, $599, $1,499 of the agency text
+
+
+def test_refused_everywhere_is_a_ban():
+    forbidden = (
+        "<html><head><title>403 Forbidden</title></head>"
+        "<body><h1>403 Forbidden</h1><hr>nginx</body></html>"
+    )
+    v = portal_verdict([page(forbidden, "/", 403), page(forbidden, "/services", 403)])
+    assert (v.status, v.kind) == ("blocked", None)
+    # a site that is down is not "blocked"
+    down = [page("<html><body>Bad gateway</body></html>", "/", 502)]
+    assert portal_verdict(down).status == "not_a_portal"
+
+
+def test_panel_structure_without_catalogue_or_api():
+    v = portal_verdict([page(PERFECT_HOME), page(PERFECT_HOME, "/signup")])
+    assert (v.status, v.kind) == ("active", "panel")
+    assert any("clear panel structure" in r for r in v.reasons)
+    # one panel-like page alone is not enough
+    assert portal_verdict([page(PERFECT_HOME)]).status == "not_a_portal"
