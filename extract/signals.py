@@ -220,7 +220,8 @@ def api_variant(root: etree._Element | None, text: str) -> str | None:
     """ "v2"/"v1"/... when the page documents a panel API endpoint with its actions."""
     if root is None:
         return None
-    sources = [text, *root.xpath("//form/@action"), *root.xpath("//code//text() | //pre//text()")]
+    extra = root.xpath("//form/@action | //input/@value | //code//text() | //pre//text()")
+    sources = [text, *extra]
     joined = " ".join(sources)
     versions = Counter(m for m in _API_RE.findall(joined))
     if not versions:

@@ -457,3 +457,13 @@ RU_SERVICES = """<html><head><title>Услуги - СММ панель</title></
 @pytest.mark.parametrize("html", [TR_SERVICES, RU_SERVICES])
 def test_services_pages_in_other_languages_score_high(html):
     assert sig(html).portal_score >= 0.7
+
+
+def test_api_url_in_a_readonly_input():
+    html = (
+        "<html><body><h2>API</h2><label>API URL</label>"
+        '<input class="form-control" readonly value="https://panel.example/api/v2">'
+        "<p>Parameters: key, action=services (service list), action=add (new order), "
+        "action=status (order status).</p></body></html>"
+    )
+    assert sig(html).api_variant == "v2"
