@@ -7,6 +7,8 @@ import json
 import shutil
 import socket
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from helpers import run_cli
@@ -23,11 +25,12 @@ def _as_postgres(cmd: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def postgres(tmp_path_factory):
+def postgres():
     bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
     assert bins, "PostgreSQL is not installed: run scripts/setup"
     pgbin = bins[-1]
-    folder = tmp_path_factory.mktemp("pg")
+    # outside pytest's 0700 temp tree: the server runs as the postgres user
+    folder = Path(tempfile.mkdtemp(prefix="smmatlas-pg-"))
     folder.chmod(0o755)
     shutil.chown(folder, "postgres", "postgres")
     port = _free_port()
@@ -41,6 +44,7 @@ def postgres(tmp_path_factory):
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/atlas"
     finally:
         _as_postgres(f"{pgbin}/pg_ctl -D {folder}/data -m immediate stop")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_crawl_and_export_on_postgresql_match_sqlite(postgres, sandbox, sandbox_manifest, tmp_path):
