@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -11,7 +12,6 @@ from functools import cache
 from pathlib import Path
 
 DATASET = Path(__file__).resolve().parents[2] / "shared" / "data" / "smmpanels"
-_FALLBACK = Path("/work/shared/data/smmpanels")
 LABELS = Path(__file__).with_name("spec") / "labels.toml"
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -35,7 +35,14 @@ class Row:
 
 
 def dataset_dir() -> Path:
-    return DATASET if DATASET.is_dir() else _FALLBACK
+    """$SMMATLAS_DATASET, else ../shared/data/smmpanels beside the project."""
+    folder = Path(os.environ.get("SMMATLAS_DATASET") or DATASET)
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"the smmpanels dataset is not at {folder}: set SMMATLAS_DATASET to its folder "
+            "(the one holding raw_panels_dataset/ and panels_dataset/)"
+        )
+    return folder
 
 
 @cache
