@@ -123,7 +123,12 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 def cmd_sandbox_build(args: argparse.Namespace) -> int:
     from sandbox.build import build_web
 
-    summary = build_web(Path(args.out), seed=args.seed, portals=args.portals)
+    if args.portals is not None and args.portals < 1:
+        raise UserError("--portals must be at least 1")
+    try:
+        summary = build_web(Path(args.out), seed=args.seed, portals=args.portals)
+    except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
+        raise UserError(str(exc)) from exc
     print(json.dumps(summary, default=str))
     return 0
 
