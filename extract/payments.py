@@ -88,16 +88,21 @@ def address_identifiers(payments: list[Payment]) -> list[Identifier]:
     return out
 
 
-def _host_match(url: str, pattern: str) -> bool:
+def _host_path(url: str) -> tuple[str, str]:
+    """(lower-case host, lower-case path without the leading /) of a URL; ("", "") if bad."""
     try:
         parts = urlsplit(url)
+        return (parts.hostname or "").lower(), parts.path.lower().lstrip("/")
     except ValueError:
-        return False
-    host = (parts.hostname or "").lower()
+        return "", ""
+
+
+def _host_match(url: str | tuple[str, str], pattern: str) -> bool:
+    host, path = _host_path(url) if isinstance(url, str) else url
     phost, _, ppath = pattern.partition("/")
     if not (host == phost or host.endswith("." + phost)):
         return False
-    return not ppath or parts.path.lower().lstrip("/").startswith(ppath)
+    return not ppath or path.startswith(ppath)
 
 
 def _from_urls(view: PageView) -> list[Payment]:
@@ -105,8 +110,11 @@ def _from_urls(view: PageView) -> list[Payment]:
     methods = _vocab()["methods"]
     urls = [u for u in view.resources] + [h for h, _ in view.links]
     for url in urls:
+        parsed = _host_path(url)  # once per URL, not once per gateway pattern
+        if not parsed[0]:
+            continue
         for name, spec in methods.items():
-            if any(_host_match(url, h) for h in spec["hosts"]):
+            if any(_host_match(parsed, h) for h in spec["hosts"]):
                 out.append(Payment(name, _url_account(name, url), url))
     for action, inputs in view.forms:
         if _host_match(action, "paypal.com") and "cgi-bin/webscr" in action:

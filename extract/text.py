@@ -28,10 +28,28 @@ def collapse_ws(text: str | None) -> str:
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, compatibility-normalised, accent-free form of `text` (𝐑𝗘𝗔𝗟 -> real)."""
+    if text.isascii():  # the common case, and whole pages: nothing to normalise
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).translate(_EXTRA).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    if text.isascii():
+        return text
+    stripped = _marks().sub("", unicodedata.normalize("NFD", text))
     return unicodedata.normalize("NFC", stripped)
+
+
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern[str]:
+    """One character class of every nonspacing mark (category Mn): a C-speed strip."""
+    ranges, start, prev = [], None, None
+    for cp in range(0x110000):
+        if unicodedata.category(chr(cp)) == "Mn":
+            if start is None:
+                start = cp
+            prev = cp
+        elif start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]")
 
 
 @lru_cache(maxsize=65536)
