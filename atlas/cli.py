@@ -127,6 +127,10 @@ def cmd_sandbox_build(args: argparse.Namespace) -> int:
         raise UserError("--portals must be at least 1")
     try:
         summary = build_web(Path(args.out), seed=args.seed, portals=args.portals)
+        for epoch in summary.get("epochs", []):
+            folder = Path(args.out) / epoch
+            sites = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["sites"]
+            (folder / "seeds.txt").write_text("\n".join(s["url"] for s in sites) + "\n")
     except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
         raise UserError(str(exc)) from exc
     print(json.dumps(summary, default=str))

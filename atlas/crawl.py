@@ -14,7 +14,7 @@ from extract.domains import normalise_seed, registered_domain
 from spiders.portal import PortalSpider
 from spiders.render import RENDER_MODES
 from storage.db import data_dir, default_url, open_db
-from storage.runs import close_run, open_run
+from storage.runs import close_run, json_counts, open_run
 
 
 class CrawlInputError(ValueError):
@@ -116,11 +116,7 @@ def run_crawl(opts: CrawlOptions) -> dict:
         reason = crawler.stats.get_value("finish_reason")
         status = "finished" if reason == "finished" else "interrupted"
     finally:
-        stats = {
-            k: v
-            for k, v in (crawler.stats.get_stats() or {}).items()
-            if isinstance(v, int | float | str)
-        }
+        stats = json_counts(crawler.stats.get_stats())
         stats.update({"skipped_finished": len(skip), "resumed": resumed})
         close_run(sessions, run_id, status, stats)
         engine.dispose()

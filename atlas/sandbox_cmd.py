@@ -63,11 +63,8 @@ def serve_sandbox(args: argparse.Namespace) -> int:
         print(f"sandbox web ({args.epoch}) as an HTTP proxy at {svc.proxy_url}", flush=True)
         if svc.dns:
             print(f"DNS double at {svc.dns}; RDAP double at {svc.rdap}", flush=True)
-        print(
-            f"crawl it:  smmatlas crawl --proxy {svc.proxy_url} --seeds <(jq -r '.sites[].url' "
-            f"{Path(args.root) / args.epoch / 'manifest.json'})",
-            flush=True,
-        )
+        seeds = Path(args.root) / args.epoch / "seeds.txt"
+        print(f"crawl it:  smmatlas crawl --proxy {svc.proxy_url} --seeds {seeds}", flush=True)
         try:
             while True:
                 time.sleep(3600)

@@ -77,10 +77,20 @@ def open_run(
         return run.id, set(), False
 
 
-def close_run(sessions: sessionmaker[Session], run_id: int, status: str, counts: dict) -> None:
+def json_counts(stats: dict) -> dict:
+    """The numbers of a Scrapy stats dict (datetimes and objects left out), for the run row."""
+    return {k: v for k, v in (stats or {}).items() if isinstance(v, bool | int | float | str)}
+
+
+def close_run(
+    sessions: sessionmaker[Session], run_id: int, status: str, counts: dict, outcome: str = ""
+) -> None:
     with sessions() as session:
         run = session.get(CrawlRun, run_id)
         run.status = status
         run.finished_at = datetime.now(UTC)
-        run.counts = counts
+        run.counts = json_counts(counts)
+        note = f"{status}: {run.counts.get('smmatlas/portals', 0)} portals, "
+        note += f"{run.counts.get('smmatlas/pages', 0)} pages"
+        run.outcome = "; ".join(x for x in (run.outcome, outcome or note) if x)
         session.commit()

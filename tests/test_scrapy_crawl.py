@@ -1,0 +1,34 @@
+"""`scrapy crawl portal` works from the project folder, as Scrapy users expect."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from helpers import ROOT
+from sqlalchemy import create_engine, text
+
+
+def test_scrapy_crawl_portal_stores_a_finished_run(sandbox, truth, tmp_path):
+    domain = next(d for d, t in sorted(truth.items()) if t["kind"] == "panel" and t["offers"])
+    db = f"sqlite:///{tmp_path / 'atlas.db'}"
+    settings = {
+        "SMMATLAS_PROXY": sandbox.proxy_url, "SMMATLAS_DB": db, "SMMATLAS_RENDER": "never",
+        "SMMATLAS_DATA_DIR": str(tmp_path), "LOG_LEVEL": "WARNING",
+    }  # fmt: skip
+    args = [a for k, v in settings.items() for a in ("-s", f"{k}={v}")]
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"urls={truth[domain]['url']}",
+         *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        runs = conn.execute(text("SELECT status FROM crawl_runs")).scalars().all()
+        offers = conn.execute(text("SELECT count(*) FROM offers")).scalar_one()
+        status = conn.execute(text("SELECT status FROM portals")).scalar_one()
+    engine.dispose()
+    assert runs == ["finished"]
+    assert status == "active"
+    assert offers == len(truth[domain]["offers"])
