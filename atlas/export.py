@@ -11,7 +11,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Capture, Contact, HostingResult, Identifier, Offer, Payment, Portal
+from storage.models import (
+    OFFER_FACTS,
+    Capture,
+    Contact,
+    HostingResult,
+    Identifier,
+    Offer,
+    Payment,
+    Portal,
+)
 
 SCHEMA_ID = "smmatlas/portals@1"
 OFFER_CSV_COLUMNS = [
@@ -95,17 +104,7 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
             "last_seen": _iso(p.last_seen),
             "offers": [
                 {
-                    "service_id": o.service_id,
-                    "name": o.name,
-                    "category": o.category,
-                    "platform": o.platform,
-                    "product": o.product,
-                    "price": o.price,
-                    "currency": o.currency,
-                    "per": o.per,
-                    "min": o.min,
-                    "max": o.max,
-                    "refill": o.refill,
+                    **{name: getattr(o, name) for name in OFFER_FACTS},
                     "url": o.url,
                     "seen_at": _iso(o.last_seen),
                 }

@@ -209,4 +209,10 @@ class HostingResult(Base):
     expires_at: Mapped[datetime]
 
 
+# the facts of an offer as extracted (extract.model.Offer) and as exported (the contract)
+OFFER_FACTS = (
+    "service_id", "name", "category", "platform", "product", "price", "currency", "per",
+    "min", "max", "refill",
+)  # fmt: skip
+
 LEAD_MODELS = {"payments": Payment, "contacts": Contact, "identifiers": Identifier}

@@ -19,6 +19,7 @@ from extract.model import Offer as OfferFact
 from extract.model import PageFacts
 from storage.evidence import WarcStore, sha256
 from storage.models import (
+    OFFER_FACTS,
     Capture,
     Contact,
     Identifier,
@@ -166,17 +167,7 @@ class AtlasWriter:
         }
         for key, o in rows.items():
             values = {
-                "service_id": o.service_id,
-                "name": o.name,
-                "category": o.category,
-                "platform": o.platform,
-                "product": o.product,
-                "price": o.price,
-                "currency": o.currency,
-                "per": o.per,
-                "min": o.min,
-                "max": o.max,
-                "refill": o.refill,
+                **{name: getattr(o, name) for name in OFFER_FACTS},
                 "kind": o.kind,
                 "url": facts.url,
                 "capture_id": capture_id,
