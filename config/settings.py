@@ -10,7 +10,7 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # Investigators crawl abusive sites: robots.txt of a fake-follower shop is not a consent signal,
-# but we stay polite through per-domain concurrency and AutoThrottle.
+# but we stay polite: a few concurrent requests per site, a page budget per portal.
 ROBOTSTXT_OBEY = False
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
