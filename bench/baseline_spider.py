@@ -1,4 +1,4 @@
-"""Baseline for bench/crawl.py: the same fetches with no extraction and no storage.
+"""Baseline for bench/bench_crawl.py: the same fetches with no extraction and no storage.
 
 Follows every same-host link up to the same page budget per site, through the same proxy,
 with the atlas's own Scrapy settings, and prints pages fetched. Run as a script (own reactor).

@@ -1,6 +1,6 @@
 """Extraction benchmark: extract_page on sandbox pages against parsing them with lxml alone.
 
-    .venv/bin/python bench/extract.py [--portals 40]
+    .venv/bin/python bench/bench_extract.py [--portals 40]
 
 Both run in this process over the same pages; the ratio extract/parse is the number to watch
 (how many HTML parses one page's full extraction costs).

@@ -1,6 +1,6 @@
 """Crawl benchmark: the atlas against a plain Scrapy baseline, in the same run.
 
-    .venv/bin/python bench/crawl.py [--portals 300] [--budget 20]
+    .venv/bin/python bench/bench_crawl.py [--portals 300] [--budget 20]
 
 Builds a scale-mode sandbox web (N portals), serves it, then crawls it twice through the same
 proxy with the same settings: once with bench/baseline_spider.py (fetch and follow links only),
