@@ -25,9 +25,21 @@ def collapse_ws(text: str | None) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case, compatibility-normalised, accent-free form of `text` (𝐑𝗘𝗔𝗟 -> real)."""
+    """Lower-case, compatibility-normalised, accent-free form of `text` (𝐑𝗘𝗔𝗟 -> real).
+
+    Short strings (names, headers, words) are cached; whole-page texts are not, so a long
+    crawl does not keep every page it has read in memory.
+    """
+    return _fold_cached(text) if len(text) <= 512 else _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if text.isascii():  # the common case, and whole pages: nothing to normalise
         return text.lower()
     text = unicodedata.normalize("NFKC", text).translate(_EXTRA).casefold()
