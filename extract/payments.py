@@ -105,17 +105,34 @@ def _host_match(url: str | tuple[str, str], pattern: str) -> bool:
     return not ppath or path.startswith(ppath)
 
 
+@cache
+def _hosts_index() -> dict[str, list[tuple[str, str]]]:
+    """Gateway host patterns by host: {"checkout.razorpay.com": [("razorpay", "")], ...}."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for name, spec in _vocab()["methods"].items():
+        for pattern in spec["hosts"]:
+            phost, _, ppath = pattern.partition("/")
+            index.setdefault(phost, []).append((name, ppath))
+    return index
+
+
+def _url_methods(host: str, path: str) -> list[str]:
+    """Methods whose host pattern matches the URL's host or one of its parent domains."""
+    index, labels, found = _hosts_index(), host.split("."), []
+    for i in range(len(labels) - 1):
+        for name, ppath in index.get(".".join(labels[i:]), ()):
+            if (not ppath or path.startswith(ppath)) and name not in found:
+                found.append(name)
+    return found
+
+
 def _from_urls(view: PageView) -> list[Payment]:
     out = []
-    methods = _vocab()["methods"]
     urls = [u for u in view.resources] + [h for h, _ in view.links]
     for url in urls:
-        parsed = _host_path(url)  # once per URL, not once per gateway pattern
-        if not parsed[0]:
-            continue
-        for name, spec in methods.items():
-            if any(_host_match(parsed, h) for h in spec["hosts"]):
-                out.append(Payment(name, _url_account(name, url), url))
+        host, path = _host_path(url)  # once per URL; gateways looked up by host suffix
+        for name in _url_methods(host, path) if host else ():
+            out.append(Payment(name, _url_account(name, url), url))
     for action, inputs in view.forms:
         if _host_match(action, "paypal.com") and "cgi-bin/webscr" in action:
             business = inputs.get("business", "").strip()
