@@ -39,9 +39,18 @@ def _fold_cached(text: str) -> str:
     return _fold(text)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def _fold(text: str) -> str:
-    if text.isascii():  # the common case, and whole pages: nothing to normalise
+    if text.isascii():  # the common case: nothing to normalise
         return text.lower()
+    if len(text) > 512:  # whole pages: normalise only the non-ASCII runs
+        return _NON_ASCII.sub(lambda m: _fold_run(m.group()), text).lower()
+    return _fold_run(text)
+
+
+def _fold_run(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_EXTRA).casefold()
     if text.isascii():
         return text
