@@ -10,9 +10,11 @@ from sandbox.server import SandboxServer
 
 
 @contextmanager
-def running_sandbox(root: Path | str, epoch: str = "late") -> Iterator[SandboxServer]:
-    """Like Scrapy's mockserver: a started server, stopped on exit."""
-    server = SandboxServer(root, epoch=epoch).start()
+def running_sandbox(
+    root: Path | str, epoch: str = "late", verbose: bool = False
+) -> Iterator[SandboxServer]:
+    """Like Scrapy's mockserver: a started server on a free port, stopped on exit."""
+    server = SandboxServer(root, epoch=epoch, verbose=verbose).start()
     try:
         yield server
     finally:
