@@ -35,7 +35,7 @@ def start(handler, status: int, headers: dict, length: int, ctype: str = "") -> 
     reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
     handler.send_response_only(status, reason)
     if not _has(headers, "server"):
-        handler.send_header("Server", handler.version_string())
+        handler.send_header("Server", handler.server_version)
     handler.send_header("Date", handler.date_time_string())
     if not _has(headers, "content-type"):
         handler.send_header("Content-Type", ctype or "text/html; charset=utf-8")
