@@ -22,11 +22,11 @@ from twisted.python.failure import Failure
 from extract.domains import normalise_seed, registered_domain
 from extract.favicon import favicon_mmh3
 from extract.model import Identifier, PageFacts, SoftwareHint
-from extract.page import extract_page
 from extract.portal import PageVerdictInput, portal_verdict
 from extract.software import portal_software
 from spiders import render
 from spiders.decode import body_text
+from spiders.workers import Extractor, default_workers
 
 ROLE_PRIORITY = {
     "services": 100,
@@ -77,6 +77,7 @@ class PortalSpider(scrapy.Spider):
         seeds = urls.split(",") if isinstance(urls, str) else list(urls)
         self.portals: dict[str, PortalState] = {}
         self.waiting: deque[PortalState] = deque()
+        self.extractor = Extractor(0)  # from_crawler sets the configured pool
         self.window = 16
         for seed in filter(None, (s.strip() for s in seeds)):
             entry_urls = normalise_seed(seed)
@@ -92,6 +93,8 @@ class PortalSpider(scrapy.Spider):
         spider.proxy = settings.get("SMMATLAS_PROXY")
         spider.budget = settings.getint("SMMATLAS_PAGE_BUDGET", 40)
         spider.window = max(1, settings.getint("SMMATLAS_CONCURRENT_PORTALS", 16))
+        workers = settings.get("SMMATLAS_EXTRACT_WORKERS")
+        spider.extractor = Extractor(default_workers() if workers is None else int(workers))
         skip = set(settings.getlist("SMMATLAS_SKIP_DOMAINS"))
         for domain in skip:
             spider.portals.pop(domain, None)
@@ -137,7 +140,7 @@ class PortalSpider(scrapy.Spider):
                 yield self._request(following, following.entry_urls[0], role="entry")
 
     # --- callbacks -----------------------------------------------------------------------
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response):
         state = self.portals[response.meta["portal"]]
         role = response.meta["role"]
         rendered = bool(response.meta.get("playwright"))
@@ -147,7 +150,7 @@ class PortalSpider(scrapy.Spider):
         facts = PageFacts(url=response.url)
         if isinstance(response, TextResponse):
             text, _ = body_text(response.body, headers.get("content-type"))
-            facts = extract_page(text, response.url, response.status, headers)
+            facts = await self.extractor.extract(text, response.url, response.status, headers)
         signals = facts.signals
         if rendered:
             state.rendered_pages += 1
@@ -171,8 +174,10 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("smmatlas/render/decided")
             yield self._request(state, response.url, role=role, rendered=True)
         elif 200 <= response.status < 300:
-            yield from self.follow(state, facts, role)
-        yield from self._finish(state)
+            for request in self.follow(state, facts, role):
+                yield request
+        for item in self._finish(state):
+            yield item
 
     def follow(self, state: PortalState, facts: PageFacts, role: str) -> Iterator[scrapy.Request]:
         if not state.favicon_done and facts.signals.favicon_urls:
@@ -214,7 +219,8 @@ class PortalSpider(scrapy.Spider):
         yield from self._finish(state)
 
     def closed(self, reason: str) -> None:
-        """Portals whose last request never came back are finalised by the pipeline."""
+        """Stop the extraction workers (portals still open are finalised by the pipeline)."""
+        self.extractor.close()
 
     # --- items ---------------------------------------------------------------------------
     def page_item(

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from helpers import ROOT, run_cli
 from sqlalchemy import create_engine, text
@@ -29,6 +30,26 @@ def _rows(db: str, sql: str) -> set[tuple]:
         rows = {tuple(r) for r in conn.execute(text(sql))}
     engine.dispose()
     return rows
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def _seeds(tmp_path, manifest) -> str:
@@ -76,8 +97,12 @@ def test_sigkill_then_rerun_loses_nothing_and_finishes(sandbox, sandbox_manifest
         if done >= 3:
             break
     assert proc.poll() is None, "the crawl ended before it could be killed"
+    workers = _children(proc.pid)
+    assert workers  # the extraction pool is running
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    time.sleep(2)
+    assert [pid for pid in workers if _alive(pid)] == []  # extraction workers left with it
     kept_offers = _rows(db, "SELECT portal_id, key, price FROM offers")
     kept_done = next(iter(_rows(db, finished_sql)))[0]
     total = len({s["domain"] for s in sandbox_manifest["sites"]})
