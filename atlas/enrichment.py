@@ -18,7 +18,7 @@ import config.settings as default_settings
 from enrich.config import EnrichConfig
 from enrich.runner import SourceResult, enrich_domain
 from storage.db import open_db
-from storage.models import HostingResult, Portal
+from storage.models import Capture, HostingResult, Portal
 
 
 def enrich_settings(args: argparse.Namespace) -> dict:
@@ -46,6 +46,17 @@ def latest_results(session, portal_id: int) -> dict[str, SourceResult]:
     }
 
 
+def entry_headers(session, portal: Portal) -> dict[str, str] | None:
+    """Response headers of the portal's newest entry-page capture (CDN markers: cf-ray, ...)."""
+    row = session.execute(
+        select(Capture.headers)
+        .where(Capture.portal_id == portal.id, Capture.url == portal.url)
+        .order_by(Capture.last_fetched_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return row or None
+
+
 def _utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
@@ -70,14 +81,14 @@ def run_enrich(args: argparse.Namespace) -> str:
                 raise UserError(f"not in the atlas (crawl them first): {', '.join(unknown)}")
         caches = {p.id: ({} if args.refresh else latest_results(session, p.id)) for p in portals}
         jobs = [
-            (p.id, p.domain, p.url.startswith("https://"), caches[p.id])
+            (p.id, p.domain, p.url.startswith("https://"), caches[p.id], entry_headers(session, p))
             for p in portals
             if p.status not in ("not_a_portal",)
         ]
 
         def work(job):
-            pid, domain, tls, cache = job
-            return pid, cache, enrich_domain(domain, config, tls=tls, cache=cache)
+            pid, domain, tls, cache, headers = job
+            return pid, cache, enrich_domain(domain, config, tls=tls, cache=cache, headers=headers)
 
         asked = failed = 0
         with ThreadPoolExecutor(max_workers=8) as pool:

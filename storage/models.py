@@ -96,6 +96,7 @@ class Capture(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     http_status: Mapped[int]
     content_type: Mapped[str | None] = mapped_column(String(200))
+    headers: Mapped[dict | None] = mapped_column(JSON)  # response headers, lower-case names
     length: Mapped[int]
     rendered: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[datetime]  # first time this body was seen at this URL

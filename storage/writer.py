@@ -135,6 +135,7 @@ class AtlasWriter:
             sha256=digest,
             http_status=item["status"],
             content_type=ctype,
+            headers={k.lower(): v for k, v in reversed(headers)},  # first value of each name
             length=len(body),
             rendered=item["rendered"],
             fetched_at=now,

@@ -77,7 +77,36 @@ def test_replaying_pages_duplicates_nothing_and_history_records_changes(tmp_path
         assert offer.price == 5.5
         assert offer.first_seen.replace(tzinfo=UTC) == T0
         cap = s.execute(select(Capture).order_by(Capture.id)).scalars().first()
+    assert cap.headers == {"content-type": "text/html; charset=utf-8"}  # length is not evidence
     target, payload = read_record(cap.warc_file, cap.warc_offset)
     assert target == url
     assert payload == b"<html>v1</html>"
     assert sha256(payload) == cap.sha256
+
+
+def test_upgrading_an_older_schema_keeps_its_data(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    from storage.db import MIGRATIONS, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection_engine"] = engine
+    command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO portals (domain, url, first_seen, last_seen) "
+                "VALUES ('old.test', 'http://old.test/', '2026-01-01', '2026-01-01')"
+            )
+        )
+    assert "headers" not in {c["name"] for c in inspect(engine).get_columns("captures")}
+    engine.dispose()
+    engine, _ = open_db(url)  # upgrades to head
+    assert "headers" in {c["name"] for c in inspect(engine).get_columns("captures")}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT domain FROM portals")).scalars().all() == ["old.test"]
