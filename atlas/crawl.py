@@ -107,7 +107,7 @@ def run_crawl(opts: CrawlOptions) -> dict:
     if opts.concurrency:
         overrides["CONCURRENT_REQUESTS"] = opts.concurrency
     settings.setdict(overrides, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     status = "failed"
     try:
