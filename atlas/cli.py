@@ -103,6 +103,25 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_clusters(args: argparse.Namespace) -> int:
+    from atlas.clusters import cluster_rows, find_clusters
+    from atlas.query import format_rows
+    from storage.db import open_db
+
+    engine, sessions = open_db(args.db)
+    with sessions() as session:
+        clusters = find_clusters(session, max_share=args.max_share)
+    engine.dispose()
+    if args.format == "json":
+        data = [
+            {"portals": c.domains, "strength": c.strength, "shared": c.shared} for c in clusters
+        ]
+        print(json.dumps(data, indent=1, ensure_ascii=False))
+    else:
+        print(format_rows(*cluster_rows(clusters), fmt=args.format))
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from storage.db import open_db, table_names
 
@@ -241,6 +260,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.set_defaults(func=cmd_query)
 
+    p = sub.add_parser(
+        "clusters",
+        help="group portals that share identifiers, contacts or payment accounts",
+        description="Operator clusters: portals tied by the same analytics/pixel/chat IDs, "
+        "favicon, crypto address, e-mail, phone, WhatsApp, Telegram or payment account.",
+    )
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument(
+        "--max-share",
+        type=int,
+        default=10,
+        help="ignore values shown on more portals than this (generic widgets, templates)",
+    )
+    _add_db(p)
+    p.set_defaults(func=cmd_clusters)
+
     p = sub.add_parser("db", help="create or upgrade the database schema and show its tables")
     _add_db(p)
     p.set_defaults(func=cmd_db)
@@ -290,6 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("smmatlas: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `smmatlas ... | head`: the reader has gone, nothing is wrong
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -102,3 +102,18 @@ def test_javascript_portals_are_complete_and_the_only_ones_rendered(crawled, tru
     for domain in js:
         report = evaluate({"portals": [portals[domain]]}, {domain: truth[domain]})
         assert report["offers"]["recall"] == 1.0, report["problems"]["offers"]
+
+
+def test_operator_clusters_match_the_truth(crawled, truth):
+    from helpers import run_cli
+
+    proc = run_cli("clusters", "--db", crawled["db"], "--format", "json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    found = {frozenset(c["portals"]) for c in json.loads(proc.stdout)}
+    expected: dict[str, set[str]] = {}
+    for domain, t in truth.items():
+        if t.get("cluster"):
+            expected.setdefault(t["cluster"], set()).add(domain)
+    assert len(expected) >= 3
+    assert found == {frozenset(v) for v in expected.values()}
+    assert all(c["strength"] >= 2 for c in json.loads(proc.stdout))  # several ties: a case
