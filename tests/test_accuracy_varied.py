@@ -29,8 +29,17 @@ def varied(tmp_path_factory):
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = run_cli("export", "--db", db)
     assert out.returncode == 0, out.stderr[-2000:]
-    report = evaluate(json.loads(out.stdout), load_truth(root / "web" / "late" / "truth"))
+    truth = load_truth(root / "web" / "late" / "truth")
+    report = evaluate(json.loads(out.stdout), truth)
     print(json.dumps({k: v for k, v in report.items() if k != "problems"}, indent=1))
+    clusters = run_cli("clusters", "--db", db, "--format", "json")
+    assert clusters.returncode == 0, clusters.stderr[-2000:]
+    report["clusters_found"] = {frozenset(c["portals"]) for c in json.loads(clusters.stdout)}
+    expected: dict[str, set[str]] = {}
+    for domain, t in truth.items():
+        if t.get("cluster") and t["status"] == "active":
+            expected.setdefault(t["cluster"], set()).add(domain)
+    report["clusters_truth"] = {frozenset(v) for v in expected.values() if len(v) > 1}
     return report
 
 
@@ -48,3 +57,8 @@ def test_leads_and_status_on_a_recombined_world(varied):
         assert varied[facet]["recall"] >= 0.95, (facet, varied["problems"][facet])
     assert varied["status_wrong"] == []
     assert varied["currency_wrong"] == []
+
+
+def test_operator_clusters_on_a_recombined_world(varied):
+    assert varied["clusters_truth"]
+    assert varied["clusters_found"] == varied["clusters_truth"]
