@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sandbox import catalogues, faultroutes
 from sandbox.clusters import Clusters
-from sandbox.decoys import build_decoy
+from sandbox.decoys import build_decoy, empty_truth
 from sandbox.favicon import png
 from sandbox.panelsite import build_panel
 from sandbox.site import Site, mmh3_favicon
@@ -109,23 +109,7 @@ def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
     for spec in w["decoy"]:
         if spec["type"] == "dead":
             site = Site(spec["host"], spec["host"].removeprefix("www."), dead=True)
-            site.truth = {
-                "domain": site.domain,
-                "url": site.url,
-                "status": "unreachable",
-                "kind": None,
-                "software": None,
-                "theme": None,
-                "js_rendered": False,
-                "currencies": [],
-                "cluster": None,
-                "offers": [],
-                "payments": [],
-                "contacts": [],
-                "identifiers": [],
-                "noise": [],
-                "source": None,
-            }
+            site.truth = empty_truth(site, "unreachable", None, None, [])
         else:
             site = build_decoy(spec, _rng(seed, spec["host"]), portal_urls)
         out.append((site, cl.hosting(None, spec["host"])))

@@ -11,7 +11,10 @@ from sandbox.site import Site
 NAV = [("/", "Home"), ("/about", "About")]
 
 
-def _truth(site: Site, status: str, kind: str | None, theme: str, noise: list[str]) -> dict:
+def empty_truth(
+    site: Site, status: str, kind: str | None, theme: str | None, noise: list[str]
+) -> dict:
+    """Ground truth of a site that sells nothing: no offers, no leads."""
     return {
         "domain": site.domain,
         "url": site.url,
@@ -45,7 +48,7 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
             "One customer said: we once paid $5 for 1000 likes.</p></article>"
         )
         noise = ["Rs 199", "$5 for 1000 likes"]
-        t = _truth(site, "not_a_portal", None, "news", noise)
+        t = empty_truth(site, "not_a_portal", None, "news", noise)
     elif kind == "agency":
         body = (
             '<h1>Social media management for brands</h1><table class="plans"><tr><th>Plan</th>'
@@ -56,7 +59,7 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
             " community management "
             "and reporting. We never buy followers.</p>"
         )
-        t = _truth(
+        t = empty_truth(
             site, "not_a_portal", "other", "agency", ["$299/month", "$599/month", "$1,499/month"]
         )
     elif kind == "blog":
@@ -68,7 +71,7 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
                 " and accounts without posts.</p>"
             )
         )
-        t = _truth(site, "not_a_portal", None, "blog", lv.noise)
+        t = empty_truth(site, "not_a_portal", None, "blog", lv.noise)
     elif kind == "directory":
         items = "".join(
             f'<li><a href="{u}">{u.split("/")[2]}</a> - rated 4.{i % 9}/5</li>'
@@ -77,7 +80,7 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
         body = (
             f"<h1>Best SMM panels 2026</h1><p>Our ranking of cheap SMM panels.</p><ol>{items}</ol>"
         )
-        t = _truth(site, "not_a_portal", None, "directory", [])
+        t = empty_truth(site, "not_a_portal", None, "directory", [])
     else:  # parked
         body = (
             '<div class="parking"><h1>This domain is for sale</h1><p>'
@@ -95,7 +98,7 @@ def build_decoy(spec: dict, rng: random.Random, portal_urls: list[str]) -> Site:
             "</script></head><body>" + body + "</body></html>",
         )
         site.default = site.routes["/"]
-        site.truth = _truth(site, "parked", None, "parked", [])
+        site.truth = empty_truth(site, "parked", None, "parked", [])
         return site
     site.page("/", shell(brand, brand, body, nav=NAV))
     site.page(
