@@ -145,7 +145,7 @@ def cmd_sandbox_build(args: argparse.Namespace) -> int:
     if args.portals is not None and args.portals < 1:
         raise UserError("--portals must be at least 1")
     try:
-        summary = build_web(Path(args.out), seed=args.seed, portals=args.portals)
+        summary = build_web(Path(args.out), seed=args.seed, portals=args.portals, world=args.world)
         for epoch in summary.get("epochs", []):
             folder = Path(args.out) / epoch
             sites = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["sites"]
@@ -287,6 +287,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/sandbox", help="output folder (default data/sandbox)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--portals", type=int, help="scale mode: generate N portals")
+    p.add_argument(
+        "--world",
+        choices=("curated", "reach"),
+        default="curated",
+        help="curated (default) or reach: portals built the way real panel software serves them",
+    )
     p.set_defaults(func=cmd_sandbox_build)
     p = sbs.add_parser(
         "serve",

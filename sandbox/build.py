@@ -20,6 +20,7 @@ from sandbox.storefronts import build_storefront
 
 WORLD = Path(__file__).with_name("spec") / "world.toml"
 EPOCHS = ("early", "late")
+WORLDS = ("curated", "reach")
 
 
 def world() -> dict:
@@ -157,8 +158,13 @@ def write_epoch(
     return len(entries)
 
 
-def build_web(out_dir: Path, seed: int = 1, portals: int | None = None) -> dict:
-    """Generate the sandbox web under `out_dir`; `portals` switches to scale mode (N portals)."""
+def build_web(
+    out_dir: Path, seed: int = 1, portals: int | None = None, world: str = "curated"
+) -> dict:
+    """Generate the sandbox web under `out_dir`; `portals` switches to scale mode (N portals);
+    `world="reach"` builds the reach world (real panel software's ways, sandbox/reach/)."""
+    if world not in WORLDS:
+        raise ValueError(f"unknown sandbox world {world!r} (one of {', '.join(WORLDS)})")
     t0 = time.monotonic()
     out_dir = Path(out_dir)
     n = 0
@@ -167,6 +173,10 @@ def build_web(out_dir: Path, seed: int = 1, portals: int | None = None) -> dict:
             from sandbox.scale import scale_sites
 
             sites = scale_sites(seed, i, portals)
+        elif world == "reach":
+            from sandbox.reach import reach_sites
+
+            sites = reach_sites(seed, i)
         else:
             sites = curated(seed, i)
         n = write_epoch(out_dir / epoch, epoch, seed, sites, pretty=not portals)

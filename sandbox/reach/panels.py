@@ -1,0 +1,9 @@
+"""Reach-world family module (panels): see sandbox/reach/__init__.py."""
+
+from __future__ import annotations
+
+from sandbox.site import Site
+
+
+def sites(seed: int, epoch: int) -> list[Site]:
+    return []
