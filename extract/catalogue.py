@@ -7,12 +7,11 @@ extract.cards. Pure: no network, no Scrapy.
 
 from __future__ import annotations
 
-from lxml import etree
-
 from extract.cards import card_offers
 from extract.classify import classify
 from extract.kvrows import kv_offers
 from extract.model import Offer
+from extract.parsed import ParsedPage
 from extract.prices import find_currency
 from extract.rows import GridResult, grid_offers
 from extract.tables import Grid, HtmlElement, div_grids, heading_before, table_grids
@@ -24,18 +23,6 @@ _CURRENCY_XPATH = (
 
 
 _SWITCHER_XPATH = "//*[not(self::select)][contains(@class,'urrenc') or contains(@id,'urrenc')]"
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
-
-
-def parse_html(html: str) -> HtmlElement | None:
-    if not html or not html.strip():
-        return None
-    if html.lstrip().startswith("<?xml"):
-        html = html.split("?>", 1)[-1]
-    try:
-        return etree.fromstring(html, _PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
 
 
 def page_currency(doc: HtmlElement) -> str | None:
@@ -135,10 +122,15 @@ def dedupe(offers: list[Offer]) -> list[Offer]:
 
 def extract_offers(html: str, url: str) -> list[Offer]:
     """All offers a page shows: panel service rows and retail packages."""
-    doc = parse_html(html)
+    return offers_of(ParsedPage.of(html, url))
+
+
+def offers_of(page: ParsedPage) -> list[Offer]:
+    """Offers of a parsed page (the registry's `offers` extractor; strips the shared tree)."""
+    doc = page.content_tree()
     if doc is None:
         return []
-    etree.strip_elements(doc, "script", "style", "noscript", "template", with_tail=False)
+    url = page.url
     currency = page_currency(doc)
     offers, used = table_offers(doc, currency)
     offers += card_offers(doc, url, currency, used)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import urljoin
 
 import mmh3
 
-from extract.leads import parse_html
+from extract.parsed import parse_html
 
 
 def favicon_mmh3(data: bytes) -> str:
@@ -16,19 +15,7 @@ def favicon_mmh3(data: bytes) -> str:
 
 
 def favicon_urls(html: str, url: str) -> list[str]:
-    """Absolute icon URLs from <link rel="icon" …>, in page order; /favicon.ico if none."""
-    out: list[str] = []
-    root = parse_html(html) if html and html.strip() else None
-    if root is not None:
-        for link in root.iter("link"):
-            rel = (link.get("rel") or "").lower().split()
-            href = (link.get("href") or "").strip()
-            if (
-                href
-                and ("icon" in rel or "apple-touch-icon" in rel)
-                and not href.startswith("data:")
-            ):
-                absolute = urljoin(url, href)
-                if absolute not in out:
-                    out.append(absolute)
-    return out or [urljoin(url, "/favicon.ico")]
+    """Absolute icon URLs a page declares, in page order; /favicon.ico if none."""
+    from extract.signals import favicon_urls as declared
+
+    return declared(parse_html(html), url)

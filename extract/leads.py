@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 import phonenumbers
 from lxml import etree
 
@@ -19,6 +18,7 @@ from config.vocab import load
 from extract import contacts, identifiers, payments
 from extract.domains import registered_domain
 from extract.model import Contact, Identifier, Payment
+from extract.parsed import ParsedPage, parse_html
 
 _SKIP_TEXT = {"script", "style", "noscript", "template", "textarea", "head", "title", "svg"}
 _BLOCK = {
@@ -77,10 +77,12 @@ def _decode_cfemail(hexdata: str) -> str | None:
 
 def parse_page(html: str, url: str) -> PageView:
     """Parse `html` into a `PageView`; never raises on malformed markup."""
+    return view_of(parse_html(html), url)
+
+
+def view_of(root, url: str) -> PageView:
+    """The `PageView` of an already parsed document (None: an empty view)."""
     view = PageView(url=url, domain=registered_domain(url), region=region_for(url))
-    if not html or not html.strip():
-        return view
-    root = parse_html(html)
     if root is None:
         return view
     text: list[str] = []
@@ -93,19 +95,6 @@ def parse_page(html: str, url: str) -> PageView:
     view.code = "\n".join(code)
     view.ld_json = "\n".join(ld)
     return view
-
-
-def parse_html(html: str):
-    """lxml document for `html` (an XML encoding declaration is tolerated), or None."""
-    try:
-        return lxml.html.document_fromstring(html)
-    except ValueError:  # str with an encoding declaration
-        try:
-            return lxml.html.document_fromstring(html.encode("utf-8", "replace"))
-        except (etree.ParserError, ValueError):
-            return None
-    except etree.ParserError:
-        return None
 
 
 def _walk(root, view: PageView, text: list, pay: list, code: list, ld: list) -> None:
@@ -225,7 +214,15 @@ def _abs(base: str, href: str) -> str:
 
 def extract_leads(html: str, url: str) -> tuple[list[Payment], list[Contact], list[Identifier]]:
     """Payments, contacts and identifiers found on one page, deduplicated."""
-    view = parse_page(html, url)
+    return leads_of_view(parse_page(html, url))
+
+
+def leads_of(page: ParsedPage) -> tuple[list[Payment], list[Contact], list[Identifier]]:
+    """Leads of a parsed page (the registry's `leads` extractor)."""
+    return leads_of_view(view_of(page.tree, page.url))
+
+
+def leads_of_view(view: PageView) -> tuple[list[Payment], list[Contact], list[Identifier]]:
     pays = payments.find_payments(view)
     accounts = {p.account.lower() for p in pays if p.account and p.method == "paypal"}
     conts = contacts.find_contacts(view, paypal_accounts=accounts)

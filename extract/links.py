@@ -14,7 +14,8 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 from extract.domains import registered_domain
 from extract.model import Link
-from extract.signals import parse, phrase_hits, text_of, vocab
+from extract.parsed import ParsedPage
+from extract.signals import phrase_hits, text_of, vocab
 from extract.text import collapse_ws, fold
 
 _NON_WORD = re.compile(r"[\W_]+")
@@ -199,8 +200,13 @@ def _row_actions(urls: list[str]) -> set[str]:
 
 def find_links(html: str, url: str) -> list[Link]:
     """Same-site links of a page with their roles, best crawl priority first, capped."""
+    return links_of(ParsedPage.of(html, url))
+
+
+def links_of(page: ParsedPage) -> list[Link]:
+    """Same-site links of a parsed page (the registry's `links` extractor)."""
     cfg = _cfg()
-    root = parse(html)
+    root, url = page.tree, page.url
     if root is None:
         return []
     own = registered_domain(url)

@@ -73,6 +73,8 @@ class PageSignals:
     needs_render: bool = False  # the plain HTML lacks what the page promises (JS shell)
     render_reason: str | None = None
     api_variant: str | None = None  # "v2", "v1", ... when the page documents a panel API
+    prices: int = 0  # currency amounts in the visible text (any product)
+    redirect: str | None = None  # meta refresh / script redirect target (absolute URL)
     favicon_urls: list[str] = field(default_factory=list)
 
 

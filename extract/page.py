@@ -1,31 +1,56 @@
-"""All facts of one page: the single entry point the spider calls (pure, no Scrapy)."""
+"""All facts of one page: the single entry point the spider calls (pure, no Scrapy).
+
+The page is parsed once (`ParsedPage`) and handed to the extractors registered in
+extract/registry.py, each on the pages that need it.
+"""
 
 from __future__ import annotations
 
-from extract.catalogue import extract_offers
-from extract.leads import extract_leads
-from extract.links import find_links
 from extract.model import PageFacts
-from extract.signals import page_signals
-from extract.software import detect_software
+from extract.parsed import ParsedPage
+from extract.registry import NO_CATALOGUE_ROLES, PRICES_FOR_CATALOGUE, steps
 
 
 def extract_page(
-    html: str, url: str, status: int = 200, headers: dict[str, str] | None = None
+    html: str,
+    url: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    role: str = "other",
 ) -> PageFacts:
-    """Signals, links, catalogue, leads and software hints of one fetched page.
+    """Signals, links, catalogue, leads and software hints of one fetched page."""
+    return facts_of(ParsedPage.of(html, url, status, headers, role))
+
+
+def facts_of(page: ParsedPage) -> PageFacts:
+    """Run the registered extractors on `page`.
 
     A challenge or parking page yields its signals only: what stands on it is not the portal's.
     Error pages (4xx/5xx) yield signals and software hints but no catalogue or leads.
     """
-    signals = page_signals(html, url, status, headers)
-    facts = PageFacts(url=url, signals=signals)
-    if signals.challenge or signals.parked:
-        return facts
-    facts.software = detect_software(html, url, headers)
-    if not 200 <= status < 300:
-        return facts
-    facts.links = find_links(html, url)
-    facts.offers = extract_offers(html, url)
-    facts.payments, facts.contacts, facts.identifiers = extract_leads(html, url)
+    facts = PageFacts(url=page.url)
+    for _name, step, func in steps():
+        if not _runs(step.when, page, facts):
+            continue
+        value = func(page)
+        if len(step.into) == 1:
+            setattr(facts, step.into[0], value)
+        else:
+            for field_name, part in zip(step.into, value, strict=True):
+                setattr(facts, field_name, part)
     return facts
+
+
+def _runs(when: str, page: ParsedPage, facts: PageFacts) -> bool:
+    if when == "always":
+        return True
+    signals = facts.signals
+    if signals.challenge or signals.parked:
+        return False
+    if when == "answered":
+        return True
+    if not page.ok:
+        return False
+    if when == "content":
+        return True
+    return page.role not in NO_CATALOGUE_ROLES or signals.prices >= PRICES_FOR_CATALOGUE

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.model import PageFacts, PageSignals
-from extract.signals import count_prices, parse, visible_text, vocab
-from extract.text import fold
+from extract.signals import vocab
 
 
 @dataclass(slots=True)
@@ -31,10 +30,8 @@ class PageVerdictInput:
     entry: bool = False  # the portal's entry page
 
     @classmethod
-    def from_facts(
-        cls, facts: PageFacts, status: int, html: str | None = None, entry: bool = False
-    ) -> PageVerdictInput:
-        """Build from `extract.page.extract_page` output (html adds the price count)."""
+    def from_facts(cls, facts: PageFacts, status: int, entry: bool = False) -> PageVerdictInput:
+        """Build from `extract.page.extract_page` output."""
         offers = facts.offers
         return cls(
             url=facts.url,
@@ -45,7 +42,7 @@ class PageVerdictInput:
             rate_offers=sum(1 for o in offers if o.kind == "rate"),
             package_offers=sum(1 for o in offers if o.kind == "package"),
             with_minmax=sum(1 for o in offers if o.min is not None or o.max is not None),
-            prices=count_prices(fold(visible_text(parse(html)))) if html else 0,
+            prices=facts.signals.prices,
             entry=entry,
         )
 

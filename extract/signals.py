@@ -13,12 +13,13 @@ from collections import Counter
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from config.vocab import load
 from extract.domains import registered_domain
 from extract.model import PageSignals
+from extract.parsed import ParsedPage
+from extract.redirects import page_redirect
 from extract.text import collapse_ws, fold
 
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title", "svg"}
@@ -76,19 +77,6 @@ def count_prices(text: str, limit: int = 0) -> int:
         if n == limit:
             break
     return n
-
-
-def parse(html: str) -> etree._Element | None:
-    """Parse HTML leniently; None for an empty or unparsable document."""
-    if not html or not html.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        try:
-            return lxml.html.document_fromstring(html.encode("utf-8", "replace"))
-        except (etree.ParserError, ValueError):
-            return None
 
 
 def visible_text(root: etree._Element | None) -> str:
@@ -331,16 +319,24 @@ def page_signals(
     html: str, url: str, status: int = 200, headers: dict[str, str] | None = None
 ) -> PageSignals:
     """Signals of one fetched page (see `PageSignals`)."""
-    root = parse(html)
-    html_low = (html or "").lower()
+    return signals_of(ParsedPage.of(html, url, status, headers))
+
+
+def signals_of(page: ParsedPage) -> PageSignals:
+    """Signals of one parsed page (the registry's `signals` extractor)."""
+    root, url = page.tree, page.url
+    html_low = page.lower
     text = visible_text(root)
     title = _title(root)
-    hdrs = _lower_headers(headers)
+    hdrs = _lower_headers(page.headers)
+    status = page.status
     sig = PageSignals(title=title, favicon_urls=favicon_urls(root, url))
     sig.challenge = is_challenge(html_low, title, text, status, hdrs)
     sig.parked = not sig.challenge and is_parked(html_low, text, title)
     if sig.challenge or sig.parked:
         return sig
+    sig.redirect = page_redirect(root, url, text)
+    sig.prices = count_prices(fold(text))
     sig.api_variant = api_variant(root, text)
     sig.portal_score = score(portal_features(root, url, text, sig.api_variant))
     sig.render_reason = render_reason(root, html_low, text)

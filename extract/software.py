@@ -97,3 +97,8 @@ def api_variant(html: str) -> str | None:
         if re.search(entry["regex"], html or "", re.I):
             return entry["variant"]
     return None
+
+
+def software_of(page) -> list[SoftwareHint]:
+    """Software hints of a parsed page (the registry's `software` extractor)."""
+    return detect_software(page.html, page.url, page.headers)

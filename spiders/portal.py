@@ -150,7 +150,7 @@ class PortalSpider(scrapy.Spider):
         facts = PageFacts(url=response.url)
         if isinstance(response, TextResponse):
             text, _ = body_text(response.body, headers.get("content-type"))
-            facts = await self.extractor.extract(text, response.url, response.status, headers)
+            facts = await self.extractor.extract(text, response.url, response.status, headers, role)
         signals = facts.signals
         if rendered:
             state.rendered_pages += 1

@@ -46,11 +46,13 @@ class Extractor:
             else None
         )
 
-    async def extract(self, html: str, url: str, status: int, headers: dict[str, str]) -> PageFacts:
+    async def extract(
+        self, html: str, url: str, status: int, headers: dict[str, str], role: str = "other"
+    ) -> PageFacts:
         if self.pool is None:
-            return extract_page(html, url, status, headers)
+            return extract_page(html, url, status, headers, role)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, extract_page, html, url, status, headers)
+        return await loop.run_in_executor(self.pool, extract_page, html, url, status, headers, role)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -144,12 +144,12 @@ def test_from_facts_counts_offer_kinds():
             Offer("1000 TikTok views", 2.0, "USD", 1000, "tiktok", "views", kind="package"),
         ],
         payments=[Payment("paypal"), Payment("paypal", "a@b.example"), Payment("upi")],
-        signals=page_signals(SMART_SERVICES, SITE + "/services"),
+        signals=page_signals(AGENCY, SITE + "/services"),
     )
-    got = PageVerdictInput.from_facts(facts, 200, html=AGENCY)
+    got = PageVerdictInput.from_facts(facts, 200)
     assert (got.offers, got.rate_offers, got.package_offers, got.with_minmax) == (3, 2, 1, 1)
     assert got.payments == 2
-    assert got.prices == 3  # $299, $599, $1,499 of the agency text
+    assert got.prices == 3  # $299, $599, $1,499 of the agency text, counted at extraction
 
 
 def test_refused_everywhere_is_a_ban():
