@@ -10,13 +10,26 @@ from extract.classify import classify
 from extract.headers import header_field, refill_from_cell, refill_from_name
 from extract.infer import infer_mapping
 from extract.model import Offer
+from extract.numbers import decimal_comma_of
 from extract.plans import is_period_price
-from extract.prices import find_currency, parse_per, parse_price, parse_quantity
-from extract.tables import Grid, HtmlElement, cell_text, header_texts, label_mapping, map_header
+from extract.prices import (
+    find_currency,
+    parse_per,
+    parse_price,
+    parse_quantity,
+    parse_range,
+    per_in_text,
+)
+from extract.tables import (
+    Grid,
+    HtmlElement,
+    cell_text,
+    header_texts,
+    label_mapping,
+    map_header,
+    page_decimal_comma,
+)
 
-_QTY_ANY = re.compile(r"\d[\d.,\s]*\s*[kKmM]?(?![a-zA-Z])")
-_COMMA_DEC = re.compile(r"\d,(\d{1,2}|\d{4,})(?!\d)")
-_DOT_DEC = re.compile(r"\d\.(\d{1,2}|\d{4,})(?!\d)")
 _LABELS = ("data-label", "data-title", "data-th")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
@@ -67,14 +80,6 @@ def _category_row(cells: list[HtmlElement], texts: list[str]) -> str | None:
     return None
 
 
-def _minmax(text: str) -> tuple[int | None, int | None]:
-    nums = [parse_quantity(m.group(0)) for m in _QTY_ANY.finditer(text)]
-    nums = [n for n in nums if n is not None]
-    if len(nums) >= 2:
-        return nums[0], nums[1]
-    return None, None
-
-
 def grid_offers(
     grid: Grid, page_currency: str | None, fallback: tuple | None = None
 ) -> GridResult | None:
@@ -98,7 +103,9 @@ def grid_offers(
     offers: list[Offer] = []
     width = len(headers)
     wanted = {i for f, i in mapping.items() if f not in ("description", "ignore")}
-    decimal_comma = _decimal_comma(grid.rows[start : start + 80], mapping["price"])
+    decimal_comma = _decimal_comma(grid.rows[start : start + 80], mapping)
+    if decimal_comma is None:
+        decimal_comma = page_decimal_comma(grid.element)
     for cells in grid.rows[start:]:
         if len(set(cells)) == 1:
             text = cell_text(cells[0])
@@ -160,16 +167,18 @@ def _unlabelled_id(rows: list[list[HtmlElement]], headers: list[str], mapping: d
     return {}
 
 
-def _decimal_comma(rows: list[list[HtmlElement]], col: int) -> bool | None:
-    """True when a price column writes decimals with a comma ("12,50"), False with a dot."""
-    texts = [cell_text(r[col]) for r in rows if col < len(r) and len(set(r)) > 1]
-    comma = sum(1 for t in texts if _COMMA_DEC.search(t))
-    dot = sum(1 for t in texts if _DOT_DEC.search(t))
-    if comma and not dot:
-        return True
-    if dot and not comma:
-        return False
-    return None
+def _decimal_comma(rows: list[list[HtmlElement]], mapping: dict[str, int]) -> bool | None:
+    """True when a grid writes decimals with a comma ("12,50", or quantities "1.000"),
+    False with a dot ("0.85", "1,250.00"), None when its numbers do not say."""
+
+    def column(fld: str) -> list[str]:
+        col = mapping.get(fld)
+        if col is None:
+            return []
+        return [cell_text(r[col]) for r in rows if col < len(r) and len(set(r)) > 1]
+
+    quantities = column("min") + column("max") + column("minmax")
+    return decimal_comma_of(column("price"), quantities)
 
 
 def _row_offer(
@@ -193,9 +202,12 @@ def _row_offer(
     price = parse_price(price_text, currency, decimal_comma)
     if price is None:
         return None
+    per = per_in_text(price_text) or per  # "Rp.12.500/K", "$1.20 per 100"
     lo, hi = parse_quantity(get("min")), parse_quantity(get("max"))
     if "minmax" in m and lo is None and hi is None:
-        lo, hi = _minmax(get("minmax"))
+        lo, hi = parse_range(get("minmax"))
+    elif "max" not in m and "min" in m:
+        lo, hi = parse_range(get("min"))  # "Min / Max" read as min: "100 - 10k"
     sid = get("id").lstrip("#№ ").strip() or None
     if sid and (len(sid) > 24 or " " in sid):
         digits = re.fullmatch(r"(?:id|no|#)?\W*(\d{1,12})", sid, re.I)  # "ID: 123"

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from extract.headers import header_field
+from extract.numbers import decimal_comma_of
+from extract.prices import currency_pattern
 from extract.text import collapse_ws
 
 HtmlElement = etree._Element
@@ -20,6 +22,14 @@ _LETTER = re.compile(r"[^\W\d_]")
 _DIGITS_ONLY = re.compile(r"^[\d\W_]+$")
 _HIDDEN_CLASSES = {"d-none", "hidden", "sr-only", "visually-hidden", "hide", "modal"}
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend"}
+# class words of a struck-through list price beside the sale price
+_STRUCK_CLASSES = ("line-through", "strike", "crossed", "old-price", "price-old", "oldprice",
+                   "was-price", "price-was", "compare-at", "compare-price", "price-compare",
+                   "list-price", "regular-price", "price-regular", "before-price")  # fmt: skip
+_DIGIT = re.compile(r"\d")
+# a quantity written with digit groups before a word: "5.000 Follower", "10.000 takipçi"
+_GROUPED_QTY = re.compile(r"^[1-9]\d{0,2}(?:[.,]\d{3})+\s*[^\W\d_]{3,}")
+_PAGE_STYLE: list = [None, None]  # (root element, decimal_comma) of the last page asked
 
 
 @dataclass
@@ -33,14 +43,31 @@ class Grid:
 
 
 def cell_text(el: HtmlElement, header: bool = False) -> str:
-    """Visible text of a cell, without struck-through prices, scripts or (for headers) icons."""
+    """Visible text of a cell, without struck-through prices, scripts or (for headers) icons.
+
+    A price marked only by a class or style as the old one is dropped when another number
+    stays (a lone "regular-price" is the price).
+    """
     if len(el) == 0:
         return collapse_ws(el.text)
+    struck: list[HtmlElement] = []
+    text = _cell_text(el, header, struck)
+    if struck and not _DIGIT.search(text):
+        return _cell_text(el, header, None)
+    return text
+
+
+def _cell_text(el: HtmlElement, header: bool, struck: list[HtmlElement] | None) -> str:
+    """`struck` collects the struck-through nodes left out; None keeps them."""
     parts: list[str] = []
 
     def walk(node: HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _SKIP_TEXT or (node is not el and node.attrib and is_hidden(node)):
+        skip = tag in _SKIP_TEXT or (node is not el and node.attrib and is_hidden(node))
+        if not skip and struck is not None and node is not el and node.attrib and is_struck(node):
+            struck.append(node)
+            skip = True
+        if skip:
             if node.tail:
                 parts.append(node.tail)
             return
@@ -65,6 +92,16 @@ def is_hidden(node: HtmlElement) -> bool:
     if "display:none" in style or "visibility:hidden" in style:
         return True
     return bool(_HIDDEN_CLASSES.intersection((node.get("class") or "").split()))
+
+
+def is_struck(node: HtmlElement) -> bool:
+    """A struck-through list price: line-through style or an old/compare price class, holding
+    a number (a class alone never hides a name)."""
+    style = (node.get("style") or "").replace(" ", "").lower()
+    classes = (node.get("class") or "").lower()
+    if "line-through" not in style and not any(w in classes for w in _STRUCK_CLASSES):
+        return False
+    return bool(_DIGIT.search("".join(node.itertext())))
 
 
 def _is_icon(node: HtmlElement) -> bool:
@@ -250,3 +287,24 @@ def heading_before(el: HtmlElement, limit: int = 3) -> str | None:
         if node is None:
             return None
     return None
+
+
+def page_decimal_comma(el: HtmlElement) -> bool | None:
+    """The number convention of the page holding `el`, from all its short texts that carry a
+    currency and its grouped quantities ("5.000 Follower"): True for a decimal comma."""
+    root = el.getroottree().getroot()
+    if _PAGE_STYLE[0] is root:
+        return _PAGE_STYLE[1]
+    currency = re.compile(currency_pattern())
+    prices, quantities = [], []
+    for text in root.itertext():
+        t = text.strip()
+        if not t or len(t) > 60 or not _DIGIT.search(t):
+            continue
+        if currency.search(t):
+            prices.append(t)
+        elif _GROUPED_QTY.match(t):
+            quantities.append(t)
+    value = decimal_comma_of(prices, quantities)
+    _PAGE_STYLE[:] = [root, value]
+    return value
