@@ -92,3 +92,104 @@ def test_api_variant():
     assert api_variant("<p>API URL: https://panel.example/api/v2</p>") == "v2"
     assert api_variant("<code>POST /api/v1</code> key, action=services") == "v1"
     assert api_variant("<p>no api here</p>") is None
+
+
+# -- real families, several versions (snippets written from the public scripts' templates) --
+
+SMARTPANEL_40_PERGO = """<!doctype html><html lang="en"><head>
+<meta name="description" content="SmartPanel - #1 SMM Reseller Panel - Best SMM Panel
+ for Resellers.">
+<title>Boost Hub</title>
+<link href="https://boosthub.example/assets/css/core.css" rel="stylesheet">
+<link href="https://boosthub.example/themes/pergo/assets/css/theme_style.css" rel="stylesheet">
+<script type="text/javascript">
+  var token = 'a1b2c3', PATH = 'https://boosthub.example/', BASE = 'https://boosthub.example/';
+</script></head><body><div id="page-overlay"></div>
+<form class="form actionFormWithoutToast" action="https://boosthub.example/client/subscriber"></form>
+</body></html>"""
+
+SMARTPANEL_4X_REGULAR = """<html><head><title>Fast Likes</title>
+<link href="/themes/regular/assets/css/theme_style.css" rel="stylesheet"></head><body>
+<select class="footer-lang-selector ajaxChangeLanguage" name="ids"
+ data-url="https://fastlikes.example/set-language" data-redirect="https://fastlikes.example/">
+<option value="x1">English</option></select>
+<div class="col-12">Copyright &copy; 2022 - SmartPanel</div>
+<script src="/themes/regular/assets/js/theme.js"></script></body></html>"""
+
+SMARTPANEL_MONOKA_SERVICES = """<html><head>
+<link rel="stylesheet" href="/themes/monoka/assets/css/monoka.css"></head><body>
+<select class="footer-lang-selector ajaxChangeLanguage" name="ids"
+ data-url="/language/set_language/" data-redirect="/"></select>
+<table class="table table-hover table-bordered table-vcenter card-table"><tr class="tr_12">
+<td class="text-center w-10p text-muted">12</td><td><div class="title">IG Likes</div></td>
+<td class="text-center w-5p"><div>0.50</div></td><td>100 / 20000</td></tr></table>
+</body></html>"""
+
+PERFECT_PANEL_THEME_2 = """<html><head>
+<script type="text/javascript" src="https://cdn.mypanel.link/global/k3j2h1g0f9e8d7c6.js"></script>
+<script type="text/javascript">
+window.modules.layouts = {"theme_id":4,"auth":0,"live":true};</script>
+</head><body><div data-filter-table-wrapper>
+<table class="table"><tbody>
+<tr class="services-list-category-title" data-filter-table-category-id="12">
+<td colspan="7">TikTok</td></tr>
+<tr data-filter-table-category-id="12"><td data-filter-table-service-id="881">881</td>
+<td>TikTok Views</td><td>0.02</td></tr></tbody></table></div></body></html>"""
+
+PERFECT_PANEL_CLONE = """<html><body><span data-filter-active-category>All</span>
+<table><tbody id="service-tbody"><tr data-filter-table-category-id="3">
+<td data-label="ID" data-filter-table-service-id="1401">1401</td>
+<td data-label="Service">Instagram Followers</td></tr></tbody></table></body></html>"""
+
+CMSNT_PANEL = """<html><head><meta name="generator" content="LIKEVN.EXAMPLE">
+<script>window.USER_CURRENCY = {"currency_code":"VND","new_currecry_rate":1};
+window.DEFAULT_CURRENCY = {"currency_code":"VND"};</script></head><body>
+<footer class="footer"><span class="text-muted"> Copyright &copy; <span id="year"></span>
+<a href="javascript:void(0);">LIKEVN.EXAMPLE</a>. Developed by
+<a href="https://www.cmsnt.co/?utm=smmpanelv3&domain=likevn.example"><span>CMSNT.CO LTD</span></a>
+</span></footer></body></html>"""
+
+
+def test_smartpanel_versions_are_recognised():
+    cases = (SMARTPANEL_40_PERGO, SMARTPANEL_4X_REGULAR, SMARTPANEL_MONOKA_SERVICES)
+    for html in cases:
+        hints = detect_software(html, "https://panel.example/")
+        assert names(hints)[:1] == ["smartpanel"], hints
+        assert portal_software(hints) == "smartpanel"
+    ev = detect_software(SMARTPANEL_40_PERGO, "https://panel.example/")[0].evidence
+    assert "SmartPanel head vars token/PATH/BASE" in ev
+    assert "default SmartPanel title/description" in ev
+
+
+def test_perfect_panel_themes_and_clones():
+    for html in (PERFECT_PANEL_THEME_2, PERFECT_PANEL_CLONE):
+        hints = detect_software(html, "https://panel.example/services")
+        assert names(hints) == ["perfectpanel"], hints
+        assert portal_software(hints) == "perfectpanel"
+    ev = detect_software(PERFECT_PANEL_THEME_2, "https://panel.example/")[0].evidence
+    assert "window.modules.layouts theme_id" in ev
+
+
+def test_cmsnt_laravel_panel():
+    hints = detect_software(CMSNT_PANEL, "https://likevn.example/")
+    assert names(hints) == ["cmsnt"]
+    assert portal_software(hints) == "cmsnt"
+
+
+def test_wordpress_blog_and_generic_codeigniter_site_are_not_panels():
+    blog = """<html><head><meta name="generator" content="WordPress 6.4">
+    <link rel="stylesheet" href="https://blog.example/wp-content/themes/regular/assets/css/theme_style.css">
+    <script src="https://blog.example/wp-content/themes/astra/assets/js/theme.js"></script>
+    </head><body><article><h1>How I grew my Instagram</h1>
+    <form class="search-form" action="/"></form></article></body></html>"""
+    hints = detect_software(blog, "https://blog.example/")
+    assert names(hints) == ["wordpress"]
+    assert portal_software(hints) is None
+    ci = """<html><head><title>City Library</title>
+    <link href="/assets/css/style.css" rel="stylesheet"></head><body>
+    <a href="/auth/login">Login</a><a href="/auth/signup">Sign up</a>
+    <table class="table"><tr><td>1</td><td>Opening hours</td></tr></table></body></html>"""
+    headers = {"Set-Cookie": "ci_session=abc; path=/; HttpOnly"}
+    hints = detect_software(ci, "https://library.example/", headers)
+    assert portal_software(hints) is None
+    assert all(h.weight < 1.0 for h in hints)
