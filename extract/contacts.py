@@ -52,13 +52,19 @@ def _vocab() -> dict:
 
 
 def find_contacts(view: PageView, paypal_accounts: set[str] | None = None) -> list[Contact]:
-    """All contacts of the page (not yet deduplicated across kinds)."""
-    out: list[Contact] = _link_contacts(view)
+    """All contacts of the page (not yet deduplicated across kinds).
+
+    `paypal_accounts`: receiving accounts already reported as payments (lower case); an e-mail
+    or a plain phone number among them is a payment account, not a contact.
+    """
+    accounts = paypal_accounts or set()
+    region = infer_region(view)
+    out: list[Contact] = _link_contacts(view, region)
     whatsapp = {c.value for c in out if c.kind == "whatsapp"}
-    out += _text_emails(view, paypal_accounts or set())
-    out += _text_phones(view, whatsapp)
+    out += _text_emails(view, accounts)
+    out += [c for c in _text_phones(view, whatsapp, region) if c.value not in accounts]
     out += _text_handles(view)
-    out += _ld_json_contacts(view)
+    out += _ld_json_contacts(view, region)
     return out
 
 
@@ -66,10 +72,9 @@ _LD_PHONE = re.compile(r'"(?:telephone|phone|contactPhone)"\s*:\s*"([^"]{7,30})"
 _LD_URL = re.compile(r'"(https?://[^"\s]+)"')
 
 
-def _ld_json_contacts(view: PageView) -> list[Contact]:
+def _ld_json_contacts(view: PageView, region: str | None) -> list[Contact]:
     """schema.org JSON-LD: telephone and the sameAs profile URLs of the organisation."""
     out = []
-    region = view.region or _infer_region(view)
     ld = view.ld_json.replace("\\/", "/")
     for m in _LD_PHONE.finditer(ld):
         e164 = _longest_valid(m.group(1), region)
@@ -194,7 +199,9 @@ _BARE_NUM = re.compile(
 )
 
 
-def _text_phones(view: PageView, whatsapp: set[str] = frozenset()) -> list[Contact]:
+def _text_phones(
+    view: PageView, whatsapp: set[str] = frozenset(), region: str | None = None
+) -> list[Contact]:
     """'+'-prefixed numbers anywhere; bare numbers only right after a phone/WhatsApp label.
 
     An unlabelled number the page also links as WhatsApp (wa.me) is that WhatsApp number.
@@ -213,7 +220,6 @@ def _text_phones(view: PageView, whatsapp: set[str] = frozenset()) -> list[Conta
         m = _BARE_NUM.match(text, end, min(len(text), end + window))
         if m and m.start(1) not in found:
             found[m.start(1)] = (m.group(1), _kind_before(labels, m.start(1), window) or kind)
-    region = view.region or _infer_region(view)
     out = []
     for raw, kind in found.values():
         intl = raw.startswith(("+", "00"))
@@ -251,8 +257,56 @@ def _kind_before(labels: list[tuple[int, int, str]], pos: int, window: int) -> s
     return best
 
 
-def _infer_region(view: PageView) -> str | None:
-    """Without a country TLD: the country of the page's first international number."""
+def infer_region(view: PageView) -> str | None:
+    """The site's country, for phone numbers printed without a country code; None if unknown.
+
+    In order: the host's country TLD; the country of the page's international numbers (tel:
+    and WhatsApp links first); the page language's region subtag ("en-IN") or a language
+    spoken mainly in one country ("id", "vi", "tr"); the currency its prices are shown in
+    (the most frequent mark, when one country leads).
+    """
+    return view.region or _numbers_region(view) or lang_region(view.lang) or _currency_region(view)
+
+
+def lang_region(lang: str) -> str | None:
+    """Country of a BCP 47 language tag: its region subtag, else config [region.lang]."""
+    parts = re.split(r"[-_]", lang.strip().lower()) if lang else []
+    if not parts or not parts[0]:
+        return None
+    regions = _regions()
+    for sub in parts[1:]:
+        if len(sub) == 2 and sub.isalpha() and sub.upper() in regions:
+            return sub.upper()
+    region = _vocab()["region"]["lang"].get(parts[0])
+    return region if region in regions else None
+
+
+@cache
+def _regions() -> frozenset[str]:
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+@cache
+def _currency_re() -> re.Pattern:
+    marks = sorted(_vocab()["region"]["currency"], key=len, reverse=True)
+    alt = "|".join(re.escape(m) for m in marks)
+    return re.compile(rf"(?<![A-Za-z])({alt})\.?\s?\d|\d\s?({alt})(?![A-Za-z])")
+
+
+def _currency_region(view: PageView) -> str | None:
+    table = _vocab()["region"]["currency"]
+    counts: dict[str, int] = {}
+    for m in _currency_re().finditer(view.text):
+        region = table[m.group(1) or m.group(2)]
+        counts[region] = counts.get(region, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return None  # no currency, or no clear leader
+    return ranked[0][0]
+
+
+def _numbers_region(view: PageView) -> str | None:
+    """The country of the page's first international number (links first, then text)."""
     for href, _ in view.links:
         c = contact_from_url(href)
         if c and c.kind in ("phone", "whatsapp"):
@@ -289,9 +343,8 @@ def _text_handles(view: PageView) -> list[Contact]:
 
 
 # --- links -----------------------------------------------------------------------------------
-def _link_contacts(view: PageView) -> list[Contact]:
+def _link_contacts(view: PageView, region: str | None) -> list[Contact]:
     out = []
-    region = view.region or _infer_region(view)
     for href, anchor in view.links:
         c = contact_from_url(href, region, anchor)
         if c:

@@ -17,7 +17,7 @@ from lxml import etree
 from config.vocab import load
 from extract import contacts, identifiers, payments
 from extract.domains import registered_domain
-from extract.model import Contact, Identifier, Payment
+from extract.model import Contact, Identifier, Payment, SoftwareHint
 from extract.parsed import ParsedPage, parse_html
 
 _SKIP_TEXT = {"script", "style", "noscript", "template", "textarea", "head", "title", "svg"}
@@ -43,11 +43,17 @@ class PageView:
     pay_text: str = ""  # visible text plus read-only/copy-button values (addresses)
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, anchor text)
     resources: list[str] = field(default_factory=list)  # script/link/iframe/img/form URLs
-    logos: list[str] = field(default_factory=list)  # img/icon alt+title+src+class, lower case
+    logos: list[str] = field(default_factory=list)  # image/icon alt, title, aria-label, SVG title
+    logo_files: list[str] = field(default_factory=list)  # image file paths (lower case)
     forms: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (action, inputs)
     code: str = ""  # inline scripts, noscript markup and attribute values (quoted)
     cf_emails: list[str] = field(default_factory=list)  # Cloudflare-protected addresses
     ld_json: str = ""  # application/ld+json blocks
+    lang: str = ""  # <html lang>, og:locale or content-language, lower case ("pt-br")
+    # credit lines of theme authors / script vendors ("Designed by <a>…</a>"): the credited
+    # link URLs and text tokens (e-mail, @handle, +number). Not the operator's contacts;
+    # `credit_hints(view)` turns them into SoftwareHint("vendor:<domain or handle>").
+    credits: list[str] = field(default_factory=list)
 
 
 def region_for(url: str) -> str | None:
@@ -90,7 +96,7 @@ def view_of(root, url: str) -> PageView:
     code: list[str] = []
     ld: list[str] = []
     _walk(root, view, text, pay, code, ld)
-    view.text = "".join(text)
+    view.text = _strip_text_credits(view, "".join(text))
     view.pay_text = "".join(pay)
     view.code = "\n".join(code)
     view.ld_json = "\n".join(ld)
@@ -112,7 +118,14 @@ def _walk(root, view: PageView, text: list, pay: list, code: list, ld: list) -> 
                 text.append(el.tail)
                 pay.append(el.tail)
             continue
-        _collect_attrs(el, tag, view, code, pay)
+        credit = tag == "a" and not mute and _is_credit_link(el, view, text)
+        _collect_attrs(el, tag, view, code, pay, credit)
+        if tag == "svg":
+            title = el.find("title")
+            if title is None:
+                title = next(iter(el.iter("{*}title", "title")), None)
+            if title is not None and (title.text or "").strip():
+                view.logos.append(title.text.strip().lower())
         if tag in _ICON_TAGS and not mute:
             label = _icon_label(el)
             if label:
@@ -128,7 +141,7 @@ def _walk(root, view: PageView, text: list, pay: list, code: list, ld: list) -> 
             text.append("\n")
             pay.append("\n")
         stack.append((el, True, mute))
-        inner_mute = mute or tag in _SKIP_TEXT
+        inner_mute = mute or tag in _SKIP_TEXT or credit
         if el.text and not inner_mute:
             text.append(el.text)
             pay.append(el.text)
@@ -159,15 +172,25 @@ def _icon_label(el) -> str | None:
     return None
 
 
-def _collect_attrs(el, tag: str, view: PageView, code: list, pay: list) -> None:
+def _collect_attrs(el, tag: str, view: PageView, code: list, pay: list, credit=False) -> None:
     attrs = el.attrib
+    if tag == "html" and attrs.get("lang"):
+        view.lang = attrs["lang"].strip().lower().replace("_", "-")
+    elif tag == "meta" and not view.lang:
+        key = (attrs.get("property") or attrs.get("http-equiv") or "").lower()
+        if key in ("og:locale", "content-language") and attrs.get("content"):
+            view.lang = attrs["content"].strip().lower().replace("_", "-")
     for name, value in attrs.items():
-        if name.lower() not in _PROSE_ATTRS and value:
+        if name.lower() not in _PROSE_ATTRS and value and not credit:
             code.append(f'"{value}"')
         if name.lower() in ("data-clipboard-text", "data-copy", "data-clipboard", "data-address"):
             pay.append(f"\n{value}\n")
     if tag in ("a", "area") and attrs.get("href"):
-        view.links.append((_abs(view.url, attrs["href"]), " ".join(el.itertext()).strip()))
+        href = _abs(view.url, attrs["href"])
+        if credit:
+            view.credits.append(href)
+        else:
+            view.links.append((href, " ".join(el.itertext()).strip()))
     for name in _URL_ATTRS:
         if tag not in ("a", "area") and attrs.get(name) and name != "srcset":
             view.resources.append(_abs(view.url, attrs[name]))
@@ -180,16 +203,15 @@ def _collect_attrs(el, tag: str, view: PageView, code: list, pay: list) -> None:
         decoded = _decode_cfemail(href.rsplit("#", 1)[1])
         if decoded:
             view.cf_emails.append(decoded)
-    if tag in ("img", "i", "svg", "span", "image", "object", "picture", "source", "div", "li", "a"):
-        keys = ("alt", "title", "aria-label", "data-src")
-        if tag in ("img", "i", "svg", "image"):  # icon fonts: fa-cc-visa, fa-paypal …
-            keys += ("class",)
-        parts = [attrs.get(k, "") for k in keys]
-        if tag in ("img", "image", "source", "object"):
-            parts.append(urlsplit(attrs.get("src", "") or attrs.get("data", "")).path)
-        logo = " ".join(p for p in parts if p).lower()
-        if logo.strip():
+    if tag in _LOGO_TAGS:  # text of an image or icon; a class name alone is never a logo
+        logo = " ".join(attrs.get(k, "") for k in ("alt", "title", "aria-label")).strip().lower()
+        if logo:
             view.logos.append(logo)
+        if tag in ("img", "image", "source", "object"):
+            src = attrs.get("src", "") or attrs.get("data", "") or attrs.get("data-src", "")
+            path = _path(src)
+            if path:
+                view.logo_files.append(path.lower())
     if tag == "form":
         inputs = {
             (i.get("name") or ""): (i.get("value") or "") for i in el.iter("input") if i.get("name")
@@ -202,6 +224,107 @@ def _collect_attrs(el, tag: str, view: PageView, code: list, pay: list) -> None:
     ):
         if (attrs.get("type") or "text").lower() in ("text", ""):
             pay.append(f"\n{attrs['value']}\n")
+
+
+_LOGO_TAGS = {"img", "i", "svg", "span", "image", "object", "picture", "source", "div", "li", "a"}
+
+
+def _path(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).path if not url.startswith("data:") else ""
+    except ValueError:
+        return ""
+
+
+# --- credit lines of theme authors and script vendors ---------------------------------------
+@cache
+def _credit_res() -> tuple[re.Pattern, re.Pattern]:
+    phrases = sorted(load("contacts")["credits"]["phrases"], key=len, reverse=True)
+    alt = "|".join(re.escape(p) for p in phrases)
+    # the phrase, then at most a few words (no sentence or list break) before the link
+    before_link = re.compile(rf"(?<!\w)(?:{alt})(?:\s*[:\-–]?\s*)[^.!?|·•©\n]{{0,25}}$", re.I)
+    in_text = re.compile(rf"(?<!\w)(?:{alt})\s*[:\-–]?\s*([^\n|·•©]{{1,70}})", re.I)
+    return before_link, in_text
+
+
+_CREDIT_TOKEN = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@[A-Za-z][A-Za-z0-9_]{3,31}|\+\d[\d \-]{7,16}\d"
+    r"|(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,24}(?:/\S*)?",
+    re.I,
+)
+
+
+def _is_credit_link(el, view: PageView, text: list[str]) -> bool:
+    """An <a> that credits another party ("Designed by <a>…</a>"), not the operator's link."""
+    href = el.get("href") or ""
+    host = _host(_abs(view.url, href))
+    if not host or registered_domain(host) == view.domain or payments.url_methods(href):
+        return False
+    before_link, in_text = _credit_res()
+    if in_text.match(" ".join(el.itertext()).strip()):  # <a>Designed by CoderX</a>
+        return True
+    line: list[str] = []
+    size = 0
+    for piece in reversed(text):
+        line.append(piece)
+        size += len(piece)
+        if "\n" in piece or size > 120:
+            break
+    tail = "".join(reversed(line)).rsplit("\n", 1)[-1][-120:]
+    return bool(before_link.search(tail))
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _strip_text_credits(view: PageView, text: str) -> str:
+    """Credit lines in text ("Script by dev@vendor.com"): record their e-mail, @handle,
+    number or site as credits and blank them, so they are not read as the operator's."""
+    _, in_text = _credit_res()
+    spans = []
+    for m in in_text.finditer(text):
+        for t in _CREDIT_TOKEN.finditer(m.group(1)):
+            token = t.group(0).rstrip(".,;)")
+            if "@" not in token and not token.startswith("+"):
+                dom = registered_domain(token if "://" in token else "http://" + token)
+                if not dom or dom == view.domain:
+                    continue
+            view.credits.append(token)
+            spans.append((m.start(1) + t.start(), m.start(1) + t.start() + len(token)))
+    for start, end in reversed(spans):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def credit_hints(view: PageView) -> list[SoftwareHint]:
+    """The page's credited vendors as software hints: SoftwareHint("vendor:<domain or handle>")
+    (a messenger/e-mail link or token gives its handle, e-mail or E.164 number)."""
+    out: list[SoftwareHint] = []
+    seen: set[str] = set()
+    for credit in view.credits:
+        value = _credit_value(credit, view)
+        if value and value not in seen:
+            seen.add(value)
+            out.append(SoftwareHint(f"vendor:{value}", f"credit: {credit}"[:160], 0.5))
+    return out
+
+
+def _credit_value(credit: str, view: PageView) -> str | None:
+    if credit.startswith("@"):
+        return credit[1:]
+    if credit.startswith("+"):
+        return contacts.normalise_phone(credit, None)
+    if "@" in credit and "://" not in credit:
+        return contacts.clean_email(credit) or credit.lower()
+    url = credit if "://" in credit or ":" in credit.split("/")[0] else "http://" + credit
+    c = contacts.contact_from_url(url, view.region)
+    if c:
+        return c.value
+    return registered_domain(url) or None
 
 
 def _abs(base: str, href: str) -> str:

@@ -1,9 +1,12 @@
 """Payment methods and receiving accounts of one page (vocabulary: config/vocab/gateways.toml).
 
-Methods come from integration hosts (script/iframe/form/link URLs), logos (img/icon alt, title,
-src, class) and gateway words in visible text near a payment word (or on a payment page).
+Methods come from integration hosts (script/iframe/form/link URLs), logos (image/icon text:
+alt, title, aria-label, SVG <title>; image file names; never a class name alone) and gateway
+words in visible text near a payment word (or on a payment page), in the field's languages.
 Accounts: UPI VPAs (also upi://pay?pa=), PayPal e-mails / paypal.me / PayPal form business,
-checksum-valid crypto addresses, bank account numbers and IBANs.
+checksum-valid crypto addresses, IBANs and labelled bank account numbers (extract.iban), and
+the account shown right after a wallet's name (Perfect Money U…, Payeer P…, a DANA/MoMo/bKash
+phone number in E.164 with the site's country, a PIX key).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from config.vocab import load
 from extract.contacts import EMAIL_RE, clean_email, is_example
 from extract.crypto import find_addresses
+from extract.iban import bank_accounts, find_ibans
 from extract.model import Identifier, Payment
 from extract.text import fold
 
@@ -27,11 +31,6 @@ _VPA_RE = re.compile(
     r"(?<![\w.@+-])([a-z0-9][a-z0-9._-]{1,63})@([a-z][a-z0-9]{1,31})(?![\w@-]|\.[a-z0-9])", re.I
 )
 _UPI_LINK = re.compile(r"upi://pay\?[^\"'\s<>]*?\bpa=([^&\"'\s<>]+)", re.I)
-_BANK_ACC = re.compile(
-    r"\b(?:a/?c|acc(?:ount)?|acct)\.?\s*(?:no|number|num|#)?\.?\s*[:\-–]?\s*(\d[\d \-]{6,24}\d)\b",
-    re.I,
-)
-_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b")
 _NEGATED = re.compile(
     r"\b(?:not|n't|no longer|never|don't|doesn't|cannot|can't)\s+(?:\w+\s+){0,2}"
     r"(?:accept|support|take|use|available)\w*\b[^.!?\n]*$"
@@ -57,11 +56,22 @@ def _vocab() -> dict:
 @cache
 def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
     alts = sorted((p for p in phrases if p), key=len, reverse=True)
+    if not alts:
+        return re.compile(r"(?!)")  # matches nothing
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in alts) + r")(?![a-z0-9])")
 
 
-def _logos(name: str) -> re.Pattern:
-    return _phrase_re(tuple(w.lower() for w in _vocab()["methods"][name]["logos"]))
+def _logos(name: str, files: bool = False) -> re.Pattern:
+    words = _vocab()["methods"][name]["logos"]
+    if files:
+        generic = set(_vocab()["context"]["generic_logos"])
+        words = [w for w in words if w.lower() not in generic]
+    return _phrase_re(tuple(w.lower() for w in words))
+
+
+def method_of(name: str) -> str:
+    """Contract value of a gateways.toml method entry (local wallets map to "other")."""
+    return _vocab()["methods"][name].get("method", name)
 
 
 def find_payments(view: PageView) -> list[Payment]:
@@ -126,13 +136,19 @@ def _url_methods(host: str, path: str) -> list[str]:
     return found
 
 
+def url_methods(url: str) -> list[str]:
+    """Contract methods whose integration host the URL points to (checkout.razorpay.com …)."""
+    host, path = _host_path(url)
+    return [method_of(n) for n in _url_methods(host, path)] if host else []
+
+
 def _from_urls(view: PageView) -> list[Payment]:
     out = []
     urls = [u for u in view.resources] + [h for h, _ in view.links]
     for url in urls:
         host, path = _host_path(url)  # once per URL; gateways looked up by host suffix
         for name in _url_methods(host, path) if host else ():
-            out.append(Payment(name, _url_account(name, url), url))
+            out.append(Payment(method_of(name), _url_account(name, url), url))
     for action, inputs in view.forms:
         if _host_match(action, "paypal.com") and "cgi-bin/webscr" in action:
             business = inputs.get("business", "").strip()
@@ -156,12 +172,11 @@ def _url_account(method: str, url: str) -> str | None:
 def _from_logos(view: PageView) -> list[Payment]:
     out = []
     for name in _vocab()["methods"]:
-        rx = _logos(name)
-        for logo in view.logos:
-            m = rx.search(logo)
-            if m:
-                out.append(Payment(name, None, logo[:120]))
-                break
+        rx, rx_file = _logos(name), _logos(name, files=True)
+        hit = next((t for t in view.logos if rx.search(t)), None)
+        hit = hit or next((f for f in view.logo_files if rx_file.search(f)), None)
+        if hit:
+            out.append(Payment(method_of(name), None, hit[:120]))
     return out
 
 
@@ -180,22 +195,39 @@ def _all_words() -> tuple[re.Pattern, dict[str, str]]:
     return _phrase_re(tuple(owner)), owner
 
 
+@cache
+def _context_re() -> re.Pattern:
+    return _phrase_re(tuple(fold(w) for w in _vocab()["context"]["words"]))
+
+
+@cache
+def _exact_re() -> tuple[re.Pattern | None, dict[str, str]]:
+    owner = {w: n for n, spec in _vocab()["methods"].items() for w in spec.get("exact", ())}
+    if not owner:
+        return None, owner
+    alts = "|".join(re.escape(w) for w in sorted(owner, key=len, reverse=True))
+    return re.compile(r"(?<![\w@/.-])(?:" + alts + r")(?![\w@-])"), owner
+
+
 def _from_text(view: PageView) -> list[Payment]:
-    text = fold(view.text)
-    ctx = _phrase_re(tuple(_vocab()["context"]["words"]))
-    anchors = [m.start() for m in ctx.finditer(text)]
     everywhere = _is_payment_page(view.url)
     rx, owner = _all_words()
     out: dict[str, Payment] = {}
-    for m in rx.finditer(text):
-        name = owner[m.group(0)]
-        if name in out or (m.start() and text[m.start() - 1] in "@/._-"):
-            continue  # inside an address or URL: name@paytm, wise.com/…
-        if _NEGATED.search(text[max(0, m.start() - 40) : m.start()]):
-            continue
-        i = bisect.bisect_left(anchors, m.start() - 150)
-        if everywhere or (i < len(anchors) and anchors[i] <= m.start() + 150):
-            out[name] = Payment(name, None, _snip(text, m.start(), m.end()))
+    exact_rx, exact_owner = _exact_re()
+    passes = [(fold(view.text), rx, owner)]
+    if exact_rx is not None:  # case-sensitive brand names, read on the unfolded text
+        passes.append((view.text, exact_rx, exact_owner))
+    for text, words, names in passes:
+        anchors = [m.start() for m in _context_re().finditer(text.lower())]
+        for m in words.finditer(text):
+            name = names[m.group(0)]
+            if name in out or (m.start() and text[m.start() - 1] in "@/._-"):
+                continue  # inside an address or URL: name@paytm, wise.com/…
+            if _NEGATED.search(text[max(0, m.start() - 40) : m.start()].lower()):
+                continue
+            i = bisect.bisect_left(anchors, m.start() - 150)
+            if everywhere or (i < len(anchors) and anchors[i] <= m.start() + 150):
+                out[name] = Payment(method_of(name), None, _snip(text, m.start(), m.end()))
     return list(out.values())
 
 
@@ -248,34 +280,115 @@ def _accounts(view: PageView) -> list[Payment]:
         out.append(
             Payment(method, addr.value, _snip(text, addr.start, addr.start + len(addr.value)))
         )
-    out += _bank(text, low, acc)
+    wallets = wallet_accounts(view)
+    out += wallets
+    out += _bank(view, text, {p.account for p in wallets if p.account})
     return out
 
 
-def _bank(text: str, low: str, acc: dict) -> list[Payment]:
+def _bank(view: PageView, text: str, claimed: set[str]) -> list[Payment]:
+    """IBANs (checksum, and a bank/payment word nearby or a payment page) and labelled
+    national account numbers."""
     out = []
-    bank_rx = _phrase_re(tuple(acc["bank_words"]) + ("bank", "ifsc"))
-    for m in _BANK_ACC.finditer(text):
-        digits = re.sub(r"\D", "", m.group(1))
-        near = low[max(0, m.start() - 150) : m.end() + 150]
-        if 8 <= len(digits) <= 20 and re.search(r"\b(?:bank|ifsc|iban|swift|branch)\b", near):
-            out.append(Payment("bank_transfer", digits, _snip(text, m.start(), m.end())))
-    for m in _IBAN.finditer(text):
-        iban = m.group(1).replace(" ", "")
-        near = low[max(0, m.start() - 150) : m.end() + 60]
-        if _iban_valid(iban) and bank_rx.search(near):
-            out.append(Payment("bank_transfer", iban, m.group(0)))
+    folded = fold(text)
+    ctx = _context_re()
+    bank_rx = _phrase_re(tuple(fold(w) for w in _vocab()["accounts"]["bank_context"]))
+    everywhere = _is_payment_page(view.url)
+    for iban, start in find_ibans(text):
+        claimed.add(iban)
+        near = fold(text[max(0, start - 150) : start + len(iban) + 80])
+        if everywhere or bank_rx.search(near) or ctx.search(near):
+            out.append(Payment("bank_transfer", iban, _snip(text, start, start + len(iban))))
+    for digits, evidence in bank_accounts(folded, claimed):
+        out.append(Payment("bank_transfer", digits, evidence))
     return out
 
 
-def _iban_valid(iban: str) -> bool:
-    if not 15 <= len(iban) <= 34:
-        return False
-    moved = iban[4:] + iban[:4]
-    try:
-        return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
-    except ValueError:
-        return False
+# --- accounts shown right after a wallet's name ------------------------------------------------
+_UUID = re.compile(r"\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b", re.I)
+_PHONE = re.compile(r"(?<![\w+])(\+?\d[\d \u00a0().\-]{6,18}\d)(?!\d)")
+_ANY_DIGITS = re.compile(r"(?<![\w])(\d(?:[ \u00a0\-]?\d){5,19})(?!\d)")
+_WINDOW = 80
+
+
+@cache
+def _wallet_words() -> tuple[re.Pattern, dict[str, str]]:
+    """Every method name (case-insensitive words and case-sensitive `exact` ones) on raw text."""
+    owner: dict[str, str] = {}
+    parts = []
+    for name, spec in _vocab()["methods"].items():
+        for w in spec["words"]:
+            owner.setdefault(w.lower(), name)
+            parts.append((w, True))
+        for w in spec.get("exact", ()):
+            owner.setdefault(w, name)
+            parts.append((w, False))
+    parts.sort(key=lambda p: len(p[0]), reverse=True)
+    alts = "|".join(("(?i:" + re.escape(w) + ")") if ci else re.escape(w) for w, ci in parts)
+    return re.compile(r"(?<![\w@/.-])(?:" + alts + r")(?![\w@-])"), owner
+
+
+def _account_in(kind: str, window: str, region: str | None) -> tuple[str, int] | None:
+    """The first account of `kind` in `window`: (normalised value, start) or None."""
+    from extract.contacts import EMAIL_RE, clean_email, normalise_phone
+
+    if kind == "uuid":
+        m = _UUID.search(window)
+        return (m.group(1).lower(), m.start()) if m else None
+    if kind == "email":
+        m = EMAIL_RE.search(window)
+        email = clean_email(m.group(1)) if m else None
+        return (email, m.start()) if email else None
+    if kind == "phone":
+        for m in _PHONE.finditer(window):
+            e164 = normalise_phone(m.group(1), region)
+            if e164:
+                return e164, m.start()
+        return None
+    if kind == "digits":
+        m = _ANY_DIGITS.search(window)
+        return (re.sub(r"\D", "", m.group(1)), m.start()) if m else None
+    m = _account_re(kind).search(window)
+    if not m:
+        return None
+    return re.sub(r"[\s.\-]", "", m.group(m.lastindex or 0)), m.start()
+
+
+@cache
+def _account_re(spec: str) -> re.Pattern:
+    return re.compile(spec.removeprefix("re:"))
+
+
+def wallet_accounts(view: PageView) -> list[Payment]:
+    """Accounts printed right after a method's name ("DANA: 0812-3456-7890", "Perfect Money:
+    U1234567", "Chave PIX: <key>"); the window ends at the next method name."""
+    from extract.contacts import infer_region
+
+    text = view.pay_text
+    rx, owner = _wallet_words()
+    hits = list(rx.finditer(text))
+    region = None
+    out = []
+    for i, m in enumerate(hits):
+        name = owner.get(m.group(0)) or owner.get(m.group(0).lower())
+        kinds = _vocab()["methods"].get(name, {}).get("accounts") if name else None
+        if not kinds:
+            continue
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(text)
+        window = text[m.end() : min(end, m.end() + _WINDOW)]
+        if "phone" in kinds and region is None:
+            region = infer_region(view) or ""
+        found = [a for a in (_account_in(k, window, region or None) for k in kinds) if a]
+        if found:
+            value, start = min(found, key=lambda a: a[1])
+            evidence = _snip(text, m.start(), m.end() + start + 20)
+            out.append(Payment(method_of(name), value, evidence))
+    return out
+
+
+def account_values(payments: list[Payment]) -> set[str]:
+    """Lower-cased receiving accounts (not to be reported again as the operator's contacts)."""
+    return {p.account.lower() for p in payments if p.account}
 
 
 def _dedup(items: list[Payment]) -> list[Payment]:
