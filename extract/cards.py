@@ -8,21 +8,24 @@ import re
 
 from extract.classify import classify
 from extract.model import Offer
+from extract.numbers import multiplier_pattern
 from extract.plans import is_period_price
-from extract.prices import parse_price, parse_quantity
-from extract.tables import HtmlElement, cell_text, iter_outside
+from extract.prices import currency_pattern, parse_price, parse_quantity
+from extract.tables import HtmlElement, cell_text, is_struck, iter_outside, page_decimal_comma
 from extract.text import collapse_ws
 from extract.woo import woo_offers
 
-_CUR = r"(?:[$€£₹₺₦₽৳₫₱₩₴₸₪฿¥]|R\$|Rs\.?|INR|USD|EUR|GBP|TRY|BRL|NGN|RUB|PKR|TL|руб\.?)"
+_CUR = currency_pattern()  # symbols and codes of config/vocab/currencies.toml
+_MULT = multiplier_pattern()  # "k", "lakh", "bin", "тыс" ... of the same file
 _AMOUNT = r"\d[\d.,\s]*\d|\d"
 _PRICE = rf"(?:{_CUR}\s?(?:{_AMOUNT})|(?:{_AMOUNT})\s?{_CUR})"
 PRICE_ONLY = re.compile(
-    rf"^\s*(?:[^\w\s]{{0,3}}\s*)?(?:from|only|just|starting at|price:?|от|sadece)?"
+    rf"^\s*(?:[^\w\s]{{0,3}}\s*)?(?:from|only|just|now|sale|starting at|price:?|от|sadece"
+    rf"|hanya|harga:?|chỉ|giá:?|por|desde|apenas|a partir de|à partir de|jetzt|nur|şimdi)?"
     rf"\s*({_PRICE})\s*(?:[^\w\s]{{0,3}})?\s*$",
     re.I,
 )
-_QTY = r"(\d[\d,.\s]*\d|\d)\s*([kKmM])?"
+_QTY = rf"(\d[\d,.\s]*\d|\d)\s*({_MULT})?"
 # "100 for $3.95", "1000 - ₹199", "500 = 4.99€"
 INLINE = re.compile(
     rf"(?<![\d.,$€£₹])({_QTY})\s*([^\W\d_][^\d$€£₹₺₦₽]{{0,40}}?)??\s*"
@@ -30,11 +33,9 @@ INLINE = re.compile(
     re.I,
 )
 _WORDS = r"[^\W\d_][^\W\d_\s]*(?:\s+[^\W\d_][^\W\d_\s]*){0,4}"
-_QTY_WORD = re.compile(
-    rf"(?<![\d.,])(\d[\d,.\s]*\d|\d)\s*([kKmM](?![^\W\d_]))?\+?\s*({_WORDS})", re.I
-)
+_QTY_WORD = re.compile(rf"(?<![\d.,])(\d[\d,.\s]*\d|\d)\s*({_MULT})?\+?\s*({_WORDS})", re.I)
 _STRUCK_CLASS_WORDS = ("old", "regular", "compare", "strike", "crossed", "was-price", "original")
-_CUR_RE = re.compile(r"[$€£₹₺₦₽৳₫₱₩₴₸₪฿¥]|\b(?:Rs|INR|USD|EUR|GBP|TRY|BRL|NGN|RUB|PKR|TL|руб)\b")
+_CUR_RE = re.compile(_CUR)
 _DIGIT_RE = re.compile(r"\d")
 _PROSE = {"p", "span", "em", "strong", "b", "i", "small", "blockquote", "q"}
 _BLOCK = {
@@ -86,7 +87,7 @@ def _struck(el: HtmlElement) -> bool:
     for node in (el, el.getparent()):
         if node is None:
             continue
-        if node.tag in ("del", "s", "strike"):
+        if node.tag in ("del", "s", "strike") or is_struck(node):
             return True
         if "line-through" in (node.get("style") or ""):
             return True
@@ -155,8 +156,9 @@ def _card_offer(
     price_els: set[HtmlElement],
     currency: str | None,
     holders: set[HtmlElement],
+    decimal_comma: bool | None = None,
 ) -> Offer | None:
-    price = parse_price(cell_text(price_el), currency)
+    price = parse_price(cell_text(price_el), currency, decimal_comma)
     if price is None:
         return None
     node = price_el
@@ -202,6 +204,7 @@ def _inline_offers(
     exclude: set[HtmlElement],
     currency: str | None,
     sizes: dict[HtmlElement, int],
+    decimal_comma: bool | None = None,
 ) -> list[Offer]:
     offers = []
     for el in iter_outside(doc, exclude):
@@ -222,7 +225,7 @@ def _inline_offers(
         local = _section_heading(el) or ""
         for m in matches:
             qty = parse_quantity(m.group(1))
-            price = parse_price(m.group(6), currency)
+            price = parse_price(m.group(6), currency, decimal_comma)
             if not qty or qty < 5 or price is None:
                 continue
             label = collapse_ws(m.group(4) or "")
@@ -266,14 +269,15 @@ def card_offers(
     prices = _price_elements(doc, exclude, sizes)
     holders = _holders(exclude)
     price_els = set(prices)
+    comma = page_decimal_comma(doc)
     offers = []
     for el in prices:
         heading = _section_heading(el) or ""
-        offer = _card_offer(el, f"{heading} {context}", price_els, currency, holders)
+        offer = _card_offer(el, f"{heading} {context}", price_els, currency, holders, comma)
         if offer is not None:
             offers.append(offer)
     offers += woo_offers(doc, currency, context)
-    inline = _inline_offers(doc, context, exclude | price_els, currency, sizes)
+    inline = _inline_offers(doc, context, exclude | price_els, currency, sizes, comma)
     keys = {(o.per, o.price) for o in offers}
     offers += [o for o in inline if (o.per, o.price) not in keys]
     return offers

@@ -43,11 +43,12 @@ def infer_mapping(rows: list[list[str]]) -> dict[str, int] | None:
     for i, col in enumerate(cols):
         lettered = share(col, lambda c: bool(_LETTER.search(c)) and len(c) >= 4)
         known = share(col, lambda c: classify(c) != ("other", "other"))
+        product = share(col, lambda c: classify(c)[1] != "other")  # not a bare platform badge
         if lettered >= 0.8 and known >= 0.5:
-            name_scores.append((known, sum(len(c) for c in col) / n, i))
+            name_scores.append((known, product, sum(len(c) for c in col) / n, i))
     if not name_scores:
         return None
-    name = max(name_scores)[2]
+    name = max(name_scores)[-1]
     price = next(
         (
             i

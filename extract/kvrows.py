@@ -7,23 +7,37 @@ import re
 from extract.classify import classify
 from extract.headers import header_field, refill_from_name
 from extract.model import Offer
-from extract.prices import find_currency, parse_per, parse_price, parse_quantity
-from extract.tables import HtmlElement, is_hidden
-from extract.text import collapse_ws
+from extract.prices import (
+    find_currency,
+    parse_per,
+    parse_price,
+    parse_quantity,
+    parse_range,
+    per_in_text,
+)
+from extract.tables import HtmlElement, is_hidden, is_struck, page_decimal_comma
+from extract.text import collapse_ws, words
 
 _SKIP = {"script", "style", "button", "select", "del", "s", "strike", "noscript"}
 _DIGIT = re.compile(r"\d")
 _VALUE_FIELDS = {"id", "name", "category", "price", "min", "max", "minmax"}
+_TITLE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"}
+_TITLE_CLASS = re.compile(r"title|name|heading|header", re.I)
 
 
-def _pieces(row: HtmlElement) -> list[str]:
+def _pieces(row: HtmlElement, titles: set[str] | None = None) -> list[str]:
+    """Text pieces of a block in order; `titles` collects those in a heading/title element."""
     out: list[str] = []
 
     def walk(node: HtmlElement) -> None:
-        if not isinstance(node.tag, str) or node.tag in _SKIP or (node.attrib and is_hidden(node)):
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
+            return
+        if node.attrib and (is_hidden(node) or is_struck(node)):
             return
         if node.text and node.text.strip():
             out.append(collapse_ws(node.text))
+            if titles is not None and _is_title(node):
+                titles.add(out[-1])
         for child in node:
             walk(child)
             if child.tail and child.tail.strip():
@@ -31,6 +45,33 @@ def _pieces(row: HtmlElement) -> list[str]:
 
     walk(row)
     return out
+
+
+def _is_title(node: HtmlElement) -> bool:
+    return node.tag in _TITLE_TAGS or bool(_TITLE_CLASS.search(node.get("class") or ""))
+
+
+def _badge(text: str) -> bool:
+    """A bare platform word ("Instagram", "TikTok") or a short label: a badge, not a name."""
+    platform, product = classify(text)
+    return product == "other" and (platform != "other" or len(words(text)) <= 1)
+
+
+def _free_name(free: list[str], titles: set[str]) -> str | None:
+    """The service name among unlabelled pieces: a heading that is not a platform badge, else
+    the first piece that names a product, else the first that is not a badge."""
+    texts = [f for f in free if len(f) >= 3 and not _DIGIT.fullmatch(f) and not f.isdigit()]
+    texts = [f for f in texts if not (_DIGIT.search(f) and find_currency(f))]
+    headings = [f for f in texts if f in titles and not _badge(f)]
+    if headings:
+        return max(headings, key=len)
+    for pool in (
+        [f for f in texts if classify(f)[1] != "other"],
+        [f for f in texts if not _badge(f)],
+    ):
+        if pool:
+            return pool[0]
+    return texts[0] if texts else None
 
 
 def _pairs(pieces: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
@@ -63,32 +104,33 @@ def _pairs(pieces: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
 def kv_offers(rows: list[HtmlElement], page_currency: str | None) -> list[Offer]:
     """Offers from repeated blocks whose values carry their own labels."""
     offers: list[Offer] = []
+    comma = page_decimal_comma(rows[0]) if rows else None
     for n, row in enumerate(rows):
         if n >= 5 and not offers:
             break  # the first rows would have shown labelled prices
         if not _DIGIT.search("".join(row.itertext())):
             continue
-        fields, free = _pairs(_pieces(row))
+        titles: set[str] = set()
+        fields, free = _pairs(_pieces(row, titles))
         if "price" not in fields or not ({"min", "max", "minmax", "id"} & fields.keys()):
             continue
         label, price_text = fields["price"]
-        price = parse_price(price_text, find_currency(label) or page_currency or "USD")
-        name = (
-            fields["name"][1] if "name" in fields else next((f for f in free if len(f) >= 3), None)
-        )
+        price = parse_price(price_text, find_currency(label) or page_currency or "USD", comma)
+        name = fields["name"][1] if "name" in fields else _free_name(free, titles)
         if price is None or not name:
             continue
         lo = parse_quantity(fields["min"][1]) if "min" in fields else None
         hi = parse_quantity(fields["max"][1]) if "max" in fields else None
         if "minmax" in fields and lo is None:
-            parts = [parse_quantity(p) for p in fields["minmax"][1].replace("-", "/").split("/")]
-            if len(parts) == 2:
-                lo, hi = parts
+            lo, hi = parse_range(fields["minmax"][1])
+        elif "min" in fields and "max" not in fields:
+            lo, hi = parse_range(fields["min"][1])
         category = fields["category"][1] if "category" in fields else None
         platform, product = classify(name, category)
+        per = per_in_text(price_text) or parse_per(label)
         offers.append(
             Offer(
-                name=name, price=price[0], currency=price[1], per=parse_per(label),
+                name=name, price=price[0], currency=price[1], per=per,
                 platform=platform, product=product,
                 service_id=fields["id"][1].lstrip("#") if "id" in fields else None,
                 category=category, min=lo, max=hi, refill=refill_from_name(name),

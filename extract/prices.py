@@ -48,7 +48,8 @@ def _currency_pattern() -> str:
     for mark in sorted(marks, key=len, reverse=True):
         esc = re.escape(mark)
         alts.append(_LETTERLESS.format(esc) if mark[-1].isalpha() else esc)
-    return "(?-i:" + "|".join(alts) + ")"
+    first = "".join(sorted({re.escape(m[0]) for m in marks}))
+    return "(?-i:(?=[" + first + "])(?:" + "|".join(alts) + "))"  # the class fails fast
 
 
 def _regional(mark: str, code: str, region: str | None) -> str:

@@ -305,6 +305,8 @@ def page_decimal_comma(el: HtmlElement) -> bool | None:
             prices.append(t)
         elif _GROUPED_QTY.match(t):
             quantities.append(t)
+        if len(prices) + len(quantities) >= 400:
+            break  # enough to decide
     value = decimal_comma_of(prices, quantities)
     _PAGE_STYLE[:] = [root, value]
     return value
