@@ -195,7 +195,7 @@ def _label_res() -> dict[str, re.Pattern]:
 
 _INTL_NUM = re.compile(r"(?<![\w+.,])\+\d[\d\s.()\-]{6,20}\d(?!\d)")
 _BARE_NUM = re.compile(
-    r"\s*[:\-–]?\s*(?:no\.?|number|#)?\s*[:\-–]?\s*(\+?\d[\d\s.()\-]{6,18}\d)(?!\d)"
+    r"\s*[:\-–]?\s*(?:no\.?|number|#)?\s*[:\-–]?\s*(\+?\(?\d[\d\s.()\-]{6,18}\d)(?!\d)"
 )
 
 

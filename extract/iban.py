@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from config.vocab import load
+from extract.text import fold
 
 # ISO 13616 registry: total IBAN length by country (SWIFT IBAN registry, release 2024).
 IBAN_LENGTHS = {
@@ -66,7 +67,8 @@ def _res() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     acc = load("gateways")["accounts"]
 
     def alt(words: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        folded = {fold(w) for w in words}
+        return "|".join(re.escape(w) for w in sorted(folded, key=len, reverse=True))
 
     labels = re.compile(r"(?<![\w])(?:" + alt(acc["bank_labels"]) + r")" + _SEP + _DIGITS)
     holder = re.compile(_DIGITS + r"[\s,]*(?:\(\s*)?(?:" + alt(acc["holder_words"]) + r")(?!\w)")
