@@ -224,7 +224,7 @@ def test_class_only_icons_are_not_payment_methods_but_image_text_is():
     <i class="fab fa-cc-paypal"></i> <span class="icon-bitcoin"></span></footer>"""
     pays, _ = leads(menu, "https://smmpanel.com/addfunds")
     assert pays == set()
-    titled = """<footer><svg role="img" viewBox="0 0 24 24"><title>PayPal</title><path d="M0"/></svg>
+    titled = """<footer><svg role="img"><title>PayPal</title><path d="M0"/></svg>
     <span class="pay-icon" role="img" aria-label="Mastercard"></span>
     <img src="/img/p1.png" alt="Perfect Money"></footer>"""
     pays, _ = leads(titled, "https://smmpanel.com/")
