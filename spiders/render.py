@@ -31,11 +31,53 @@ def configure(settings: Settings) -> None:
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="spider")
 
 
-def render_meta() -> dict:
-    """Request meta that makes scrapy-playwright render the page and wait for it to settle."""
+RECORDER_KEY = "smmatlas_recorder"  # request meta: the ResponseRecorder of a harvested page
+
+
+def render_meta(harvest: bool = False) -> dict:
+    """Request meta that makes scrapy-playwright render the page and wait for it to settle.
+
+    `harvest=True` also keeps the page open for the callback (`playwright_include_page`) and
+    attaches a `spiders.harvest.ResponseRecorder` as page event handlers, which
+    scrapy-playwright installs before `page.goto`, so the app's first JSON responses are seen.
+    The callback then owns the page and must close it, also when harvesting fails::
+
+        page = response.meta["playwright_page"]
+        try:
+            found = await harvest(page, recorder=response.meta[render.RECORDER_KEY])
+        finally:
+            await page.close()
+
+    and the request's errback must close it too: `await render.close_page(failure.request)`.
+    `found.html`, every `found.snapshots` page and every `found.json_bodies` body are the
+    evidence to keep; `found.routes` are same-site pages to follow.
+    """
     from scrapy_playwright.page import PageMethod
 
-    return {
+    meta = {
         "playwright": True,
         "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
     }
+    if harvest:
+        from spiders.harvest import ResponseRecorder
+
+        recorder = ResponseRecorder()
+        meta.update(
+            {
+                "playwright_include_page": True,
+                "playwright_page_event_handlers": recorder.handlers(),
+                RECORDER_KEY: recorder,
+            }
+        )
+    return meta
+
+
+async def close_page(request) -> None:
+    """Close the Playwright page a harvest request kept open (for errbacks); never raises."""
+    page = request.meta.get("playwright_page")
+    if page is None:
+        return
+    try:
+        await page.close()
+    except Exception:  # noqa: BLE001 - already closed or the browser is gone
+        pass
