@@ -46,6 +46,11 @@ class Score:
     def recall(self) -> float:
         return self.correct / self.truth if self.truth else 1.0
 
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
     def add(self, other: Score) -> None:
         self.truth += other.truth
         self.found += other.found
@@ -59,6 +64,7 @@ class Score:
             "correct": self.correct,
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
         }
 
 
@@ -122,7 +128,7 @@ def evaluate(export: dict[str, Any], truth: dict[str, dict]) -> dict[str, Any]:
     portals = {p["domain"]: p for p in export["portals"]}
     offers, payments, contacts, identifiers = Score(), Score(), Score(), Score()
     agree: Counter = Counter()
-    status_wrong, currency_wrong, software_wrong, missing = [], [], [], []
+    status_wrong, kind_wrong, currency_wrong, software_wrong, missing = [], [], [], [], []
     for domain, t in sorted(truth.items()):
         p = portals.get(domain)
         if p is None:
@@ -131,6 +137,8 @@ def evaluate(export: dict[str, Any], truth: dict[str, dict]) -> dict[str, Any]:
             continue
         if p["status"] != t["status"]:
             status_wrong.append(f"{domain}: {p['status']} (truth {t['status']})")
+        elif t["status"] == "active" and t.get("kind") and p.get("kind") != t["kind"]:
+            kind_wrong.append(f"{domain}: {p.get('kind')} (truth {t['kind']})")
         if t.get("offers") and sorted(set(p["currencies"])) != sorted(set(t["currencies"])):
             currency_wrong.append(f"{domain}: {p['currencies']} (truth {t['currencies']})")
         if t.get("software") and p.get("software") != t["software"]:
@@ -170,6 +178,10 @@ def evaluate(export: dict[str, Any], truth: dict[str, dict]) -> dict[str, Any]:
         "contacts": contacts.as_dict(),
         "identifiers": identifiers.as_dict(),
         "status_wrong": status_wrong,
+        "status_accuracy": round(1 - (len(status_wrong) + len(missing)) / len(truth), 4)
+        if truth
+        else 1.0,
+        "kind_wrong": kind_wrong,
         "currency_wrong": currency_wrong,
         "software_wrong": software_wrong,
         "problems": {

@@ -58,6 +58,14 @@ class ParsedPage:
     def lower(self) -> str:
         return self.html.lower()
 
+    @cached_property
+    def is_json(self) -> bool:
+        """A JSON body (by its Content-Type, or by its first character when none is given)."""
+        ctype = next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
+        if ctype:
+            return "json" in ctype.lower()
+        return self.html.lstrip()[:1] in ("{", "[")
+
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300

@@ -6,8 +6,10 @@ it runs on:
 - `always`: every page (what the page is: challenge, parking, JS shell, prices);
 - `answered`: every page that is not a challenge or parking page (error pages included);
 - `content`: 2xx pages that are not a challenge or parking page;
-- `catalogue`: content pages whose role can hold a catalogue, or that show prices anyway.
-The catalogue extractor strips scripts from the shared tree, so it comes last.
+- `catalogue`: content pages whose role can hold a catalogue, or that show prices anyway;
+- `json`: 2xx JSON responses (an app's or a shop's catalogue JSON); they run nothing else.
+The catalogue extractor strips scripts from the shared tree, so it comes last. Steps that fill
+the same list field add to it (offers are deduplicated once all have run).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-WHEN = ("always", "answered", "content", "catalogue")
+WHEN = ("always", "answered", "content", "catalogue", "json")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ EXTRACTORS: dict[str, Step] = {
     "software": Step("extract.software:software_of", ("software",), "answered"),
     "links": Step("extract.links:links_of", ("links",), "content"),
     "leads": Step("extract.leads:leads_of", ("payments", "contacts", "identifiers"), "content"),
+    "inline_json_offers": Step("extract.jsonpage:inline_json_offers_of", ("offers",), "catalogue"),
     "offers": Step("extract.catalogue:offers_of", ("offers",), "catalogue"),
+    "json_offers": Step("extract.jsonpage:json_offers_of", ("offers",), "json"),
 }
 
 # Roles of pages that never hold the catalogue (their prices are prose, plans or fees) unless

@@ -24,7 +24,7 @@ from extract.favicon import favicon_mmh3
 from extract.model import Identifier, PageFacts, SoftwareHint
 from extract.portal import PageVerdictInput, portal_verdict
 from extract.software import portal_software
-from spiders import render
+from spiders import render, wayin
 from spiders.decode import body_text
 from spiders.workers import Extractor, default_workers
 
@@ -32,6 +32,7 @@ ROLE_PRIORITY = {
     "services": 100,
     "next_page": 95,
     "pricing": 90,
+    "shop_json": 85,
     "api": 60,
     "payment": 60,
     "contact": 40,
@@ -58,6 +59,11 @@ class PortalState:
     entry_url: str | None = None
     entry_error: str | None = None
     favicon_done: bool = False
+    robots_done: bool = False
+    probed: bool = False
+    sitemaps: int = 0
+    roles_found: set[str] = field(default_factory=set)
+    offsite: list[str] = field(default_factory=list)  # redirect targets on other domains
     closed: bool = False
 
 
@@ -121,7 +127,11 @@ class PortalSpider(scrapy.Spider):
             meta["proxy"] = self.proxy
         if rendered or (self.render_mode == "always" and role != "favicon"):
             meta.update(render.render_meta())
-        callback = self.parse_favicon if role == "favicon" else self.parse_page
+        callback = {
+            "favicon": self.parse_favicon,
+            "robots": self.parse_robots,
+            "sitemap": self.parse_sitemap,
+        }.get(role, self.parse_page)
         return scrapy.Request(
             url,
             callback=callback,
@@ -152,6 +162,10 @@ class PortalSpider(scrapy.Spider):
             text, _ = body_text(response.body, headers.get("content-type"))
             facts = await self.extractor.extract(text, response.url, response.status, headers, role)
         signals = facts.signals
+        for error in facts.errors:
+            self.logger.warning("extraction failed on %s: %s", response.url, error)
+            state.errors.append(f"{response.url}: extraction {error}")
+            self.crawler.stats.inc_value(f"smmatlas/extract_errors/{error.split(':', 1)[0]}")
         if rendered:
             state.rendered_pages += 1
         if role == "entry" and response.status in UNREACHABLE_STATUSES and not signals.challenge:
@@ -161,9 +175,23 @@ class PortalSpider(scrapy.Spider):
         for hint in facts.software:
             state.software.append(hint)
             state.software_evidence.append(f"{hint.name}: {hint.evidence} ({response.url})")
-        state.pages.append(
-            PageVerdictInput.from_facts(facts, response.status, entry=role == "entry")
+        ok = 200 <= response.status < 300
+        target = wayin.redirect_target(response.status, headers, response.url) or (
+            signals.redirect if ok else None
         )
+        if role == "entry" and not state.robots_done:
+            state.robots_done = True
+            yield self._request(state, wayin.robots_url(response.url), role="robots")
+        if target:
+            for request in self._redirect(state, response, target, role):
+                yield request
+            for item in self._finish(state):
+                yield item
+            return
+        if ok or not response.meta.get("probe"):  # a probe's 404 says nothing of the site
+            state.pages.append(
+                PageVerdictInput.from_facts(facts, response.status, entry=role == "entry")
+            )
         if (
             self.render_mode == "auto"
             and not rendered
@@ -173,11 +201,82 @@ class PortalSpider(scrapy.Spider):
             self.logger.info("rendering %s in the browser: %s", response.url, signals.render_reason)
             self.crawler.stats.inc_value("smmatlas/render/decided")
             yield self._request(state, response.url, role=role, rendered=True)
-        elif 200 <= response.status < 300:
+        elif ok:
             for request in self.follow(state, facts, role):
                 yield request
+            if role == "entry":
+                for request in self._probe(state, response.url, facts):
+                    yield request
         for item in self._finish(state):
             yield item
+
+    def _redirect(
+        self, state: PortalState, response: Response, target: str, role: str
+    ) -> Iterator[scrapy.Request]:
+        """Follow a 3xx, meta refresh or script redirect within the portal's site."""
+        hops = response.meta.get("hops", 0) + 1
+        self.crawler.stats.inc_value("smmatlas/redirects")
+        if not wayin.same_site(target, state.domain):
+            state.offsite.append(target)
+            state.errors.append(f"{response.url}: redirects off the site to {target}")
+            self.crawler.stats.inc_value("smmatlas/redirects/offsite")
+            return
+        if hops > wayin.MAX_HOPS or target in state.seen:
+            return
+        if state.scheduled >= self.budget:
+            self.crawler.stats.inc_value("smmatlas/budget_reached")
+            return
+        yield self._request(state, target, role=role, hops=hops)
+
+    def _probe(self, state: PortalState, url: str, facts: PageFacts) -> Iterator[scrapy.Request]:
+        """Public paths of panel software and shops, when the entry shows no way to the
+        catalogue (a login wall, an app shell) or is built on shop software with product JSON."""
+        if state.probed:
+            return
+        state.probed = True
+        state.roles_found |= {link.role for link in facts.links}
+        wanted: tuple[str, ...] = ()
+        if not facts.offers and not state.roles_found & set(wayin.CATALOGUE_ROLES):
+            wanted = ("services", "pricing", "api", "terms", "contact", "faq")
+        if any(h.name in wayin.SHOP_SOFTWARE for h in state.software):
+            wanted += ("shop_json",)
+        for probe_url, probe_role in wayin.probe_requests(url, state.roles_found, wanted):
+            if state.scheduled >= self.budget:
+                return
+            if probe_url in state.seen:
+                continue
+            self.crawler.stats.inc_value("smmatlas/probes")
+            yield self._request(state, probe_url, role=probe_role, probe=True)
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        state = self.portals[response.meta["portal"]]
+        yield self.page_item(state, response, PageFacts(url=response.url), rendered=False)
+        text = ""
+        if response.status == 200 and isinstance(response, TextResponse):
+            text = response.text
+        for url in wayin.sitemaps_from_robots(text, response.url, state.domain):
+            yield from self._sitemap_request(state, url)
+        yield from self._finish(state)
+
+    def _sitemap_request(self, state: PortalState, url: str) -> Iterator[scrapy.Request]:
+        if state.sitemaps < wayin.MAX_SITEMAPS and url not in state.seen:
+            state.sitemaps += 1
+            yield self._request(state, url, role="sitemap")
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        state = self.portals[response.meta["portal"]]
+        yield self.page_item(state, response, PageFacts(url=response.url), rendered=False)
+        if response.status == 200:
+            subs, pages = wayin.sitemap_requests(response.body, response.url, state.domain)
+            for url in subs:
+                yield from self._sitemap_request(state, url)
+            for url, role in pages:
+                if state.scheduled >= self.budget:
+                    break
+                if url not in state.seen:
+                    self.crawler.stats.inc_value("smmatlas/from_sitemap")
+                    yield self._request(state, url, role=role)
+        yield from self._finish(state)
 
     def follow(self, state: PortalState, facts: PageFacts, role: str) -> Iterator[scrapy.Request]:
         if not state.favicon_done and facts.signals.favicon_urls:
@@ -191,6 +290,7 @@ class PortalSpider(scrapy.Spider):
                 continue
             if link.role not in ROLE_PRIORITY and role != "entry":
                 continue
+            state.roles_found.add(link.role)
             yield self._request(state, link.url, role=link.role)
 
     def parse_favicon(self, response: Response) -> Iterator[Any]:

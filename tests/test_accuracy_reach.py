@@ -1,0 +1,67 @@
+"""Issue 7 "done when": the reach world — portals built the way real panel software, JavaScript
+panel front-ends and shop software serve them (sandbox/reach/) — crawled as a new user would
+(`smmatlas crawl`, render auto) and scored against its ground truth (atlas/evaluate.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import run_cli
+
+from atlas.evaluate import evaluate, load_truth
+from sandbox.build import build_web
+from sandbox.testing import running_sandbox
+
+
+@pytest.fixture(scope="module")
+def reach(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reach")
+    build_web(root / "web", seed=1, world="reach")
+    manifest = json.loads((root / "web" / "late" / "manifest.json").read_text())
+    seeds = root / "seeds.txt"
+    seeds.write_text("\n".join(s["url"] for s in manifest["sites"]))
+    db = f"sqlite:///{root / 'atlas.db'}"
+    with running_sandbox(root / "web") as server:
+        proc = run_cli(
+            "crawl", "--seeds", str(seeds), "--db", db, "--data", str(root),
+            "--proxy", server.proxy_url, "--render", "auto", "-q",
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = run_cli("export", "--db", db)
+    assert out.returncode == 0, out.stderr[-2000:]
+    truth = load_truth(root / "web" / "late" / "truth")
+    report = evaluate(json.loads(out.stdout), truth)
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    report["truth"] = truth
+    report["db"] = db
+    return report
+
+
+def test_reach_world_is_what_the_issue_asks_for(reach):
+    truth = reach["truth"]
+    themes = {t.get("theme") for t in truth.values()}
+    assert len(themes) >= 12
+    assert sum(1 for t in truth.values() if t.get("js_rendered")) >= 4
+    assert sum(1 for t in truth.values() if t.get("kind") == "storefront") >= 3
+
+
+def test_offers_on_real_software_layouts(reach):
+    offers = reach["offers"]
+    assert offers["truth"] > 500
+    assert offers["recall"] >= 0.97, reach["problems"]["offers"]
+    assert offers["precision"] >= 0.99, reach["problems"]["offers"]
+    assert reach["platform_agreement"] >= 0.95
+    assert reach["product_agreement"] >= 0.95
+
+
+def test_status_and_kind(reach):
+    assert reach["missing"] == []
+    assert reach["status_accuracy"] >= 0.95, reach["status_wrong"]
+    assert reach["kind_wrong"] == []
+
+
+def test_payments_and_contacts(reach):
+    for facet in ("payments", "contacts"):
+        assert reach[facet]["truth"] > 0, facet
+        assert reach[facet]["f1"] >= 0.95, (facet, reach["problems"][facet])
