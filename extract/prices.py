@@ -53,7 +53,9 @@ def _currency_pattern() -> str:
 
 
 def _regional(mark: str, code: str, region: str | None) -> str:
-    choices = load("currencies").get("ambiguous", {}).get(mark)
+    table = load("currencies").get("ambiguous", {})
+    base = mark.rstrip(".")
+    choices = table.get(mark) or table.get(base) or table.get(base.capitalize())
     if not choices:
         return code
     return choices.get((region or "").upper()) or choices.get("default") or code
