@@ -295,7 +295,26 @@ def _strip_text_credits(view: PageView, text: str) -> str:
                     continue
             view.credits.append(token)
             spans.append((m.start(1) + t.start(), m.start(1) + t.start() + len(token)))
-    for start, end in reversed(spans):
+    # the vendor's own addresses elsewhere on the line ("Script by <a>X</a> · sales@x.com")
+    vendors = {registered_domain(c) for c in view.credits if c.startswith("http")} - {""}
+    vendors.discard(view.domain)
+    if vendors:
+        for m in contacts.EMAIL_RE.finditer(text):
+            if registered_domain("http://" + m.group(1).rpartition("@")[2].lower()) in vendors:
+                view.credits.append(m.group(1))
+                spans.append(m.span(1))
+        keep = []
+        for href, anchor in view.links:
+            if (
+                href.lower().startswith("mailto:")
+                and registered_domain("http://" + href.split("?", 1)[0].rpartition("@")[2].lower())
+                in vendors
+            ):
+                view.credits.append(href[7:].split("?", 1)[0])
+            else:
+                keep.append((href, anchor))
+        view.links = keep
+    for start, end in sorted(set(spans), reverse=True):
         text = text[:start] + " " * (end - start) + text[end:]
     return text
 

@@ -62,11 +62,16 @@ def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
 
 
 def _logos(name: str, files: bool = False) -> re.Pattern:
-    words = _vocab()["methods"][name]["logos"]
+    """Logo words of a method; an image's or icon's text (not a file name) may also give any of
+    the method's text words ("Google Pay", "American Express")."""
+    spec = _vocab()["methods"][name]
+    words = [w.lower() for w in spec["logos"]]
     if files:
         generic = set(_vocab()["context"]["generic_logos"])
-        words = [w for w in words if w.lower() not in generic]
-    return _phrase_re(tuple(w.lower() for w in words))
+        words = [w for w in words if w not in generic]
+    else:
+        words += [fold(w) for w in spec["words"]] + [w.lower() for w in spec.get("exact", ())]
+    return _phrase_re(tuple(words))
 
 
 def method_of(name: str) -> str:
@@ -173,7 +178,7 @@ def _from_logos(view: PageView) -> list[Payment]:
     out = []
     for name in _vocab()["methods"]:
         rx, rx_file = _logos(name), _logos(name, files=True)
-        hit = next((t for t in view.logos if rx.search(t)), None)
+        hit = next((t for t in view.logos if rx.search(fold(t))), None)
         hit = hit or next((f for f in view.logo_files if rx_file.search(f)), None)
         if hit:
             out.append(Payment(method_of(name), None, hit[:120]))

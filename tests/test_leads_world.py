@@ -305,3 +305,32 @@ def test_powered_by_a_payment_gateway_is_not_a_credit():
     assert ("razorpay", None) in pays
     assert contacts == {("telegram", "panel_support")}
     assert credit_hints(parse_page(html, "https://smmpanel.in/")) == []
+
+
+def test_vendor_address_on_the_credit_line_is_not_a_contact():
+    html = """<p>Support: <a href="mailto:help@boostpanel.net">help@boostpanel.net</a></p>
+    <p class="credits">Script by <a href="http://panelforge-scripts.com/">PanelForge</a> &middot;
+    sales@panelforge-scripts.com &middot;
+    <a href="mailto:dev@panelforge-scripts.com">mail</a></p>"""
+    _, contacts = leads(html, "https://boostpanel.net/")
+    assert contacts == {("email", "help@boostpanel.net")}
+    hints = {h.name for h in credit_hints(parse_page(html, "https://boostpanel.net/"))}
+    assert hints == {
+        "vendor:panelforge-scripts.com",
+        "vendor:sales@panelforge-scripts.com",
+        "vendor:dev@panelforge-scripts.com",
+    }
+
+
+def test_shop_payment_icons_named_by_svg_title_words():
+    html = """<ul class="list-payment"><li><svg class="icon" role="img" aria-labelledby="pi-1">
+    <title id="pi-1">Google Pay</title><rect width="38" height="24"/></svg></li>
+    <li><svg class="icon" role="img"><title>American Express</title></svg></li></ul>"""
+    pays, _ = leads(html, "https://shop.example-boost.com/")
+    assert pays == {("google_pay", None), ("card", None)}
+
+
+def test_payment_page_paths_in_other_languages():
+    text = "<h3>Банковская карта</h3><p>Visa, Mastercard, МИР.</p>"
+    assert leads(text, "https://nakrutka.ru/popolnenie")[0] == {("card", None)}
+    assert leads(text, "https://nakrutka.ru/blog/cards")[0] == set()
