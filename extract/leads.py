@@ -243,7 +243,7 @@ def _credit_res() -> tuple[re.Pattern, re.Pattern]:
     alt = "|".join(re.escape(p) for p in phrases)
     # the phrase, then at most a few words (no sentence or list break) before the link
     before_link = re.compile(rf"(?<!\w)(?:{alt})(?:\s*[:\-–]?\s*)[^.!?|·•©\n]{{0,25}}$", re.I)
-    in_text = re.compile(rf"(?<!\w)(?:{alt})\s*[:\-–]?\s*([^\n|·•©]{{1,70}})", re.I)
+    in_text = re.compile(rf"(?<!\w)(?:{alt})\s*[:\-–]?\s*((?:(?![.!?]\s)[^\n|·•©]){{1,60}})", re.I)
     return before_link, in_text
 
 
@@ -289,8 +289,11 @@ def _strip_text_credits(view: PageView, text: str) -> str:
     for m in in_text.finditer(text):
         for t in _CREDIT_TOKEN.finditer(m.group(1)):
             token = t.group(0).rstrip(".,;)")
-            if "@" not in token and not token.startswith("+"):
-                dom = registered_domain(token if "://" in token else "http://" + token)
+            if t.start() > 40:
+                break
+            if not token.startswith(("+", "@")):
+                host = token.rpartition("@")[2] if "@" in token and "://" not in token else token
+                dom = registered_domain(host if "://" in host else "http://" + host)
                 if not dom or dom == view.domain:
                     continue
             view.credits.append(token)

@@ -334,3 +334,10 @@ def test_payment_page_paths_in_other_languages():
     text = "<h3>Банковская карта</h3><p>Visa, Mastercard, МИР.</p>"
     assert leads(text, "https://nakrutka.ru/popolnenie")[0] == {("card", None)}
     assert leads(text, "https://nakrutka.ru/blog/cards")[0] == set()
+
+
+def test_operator_lines_after_powered_by_are_still_contacts():
+    html = """<footer><p>Powered by SMMKing — support@smmking.com</p>
+    <p>Made by SMMKing. Telegram: @smmking_support</p></footer>"""
+    _, contacts = leads(html, "https://smmking.com/")
+    assert contacts == {("email", "support@smmking.com"), ("telegram", "smmking_support")}
