@@ -10,7 +10,7 @@ from extract.classify import classify
 from extract.headers import header_field, refill_from_cell, refill_from_name
 from extract.infer import infer_mapping
 from extract.model import Offer
-from extract.numbers import decimal_comma_of
+from extract.numbers import decimal_comma_of, multiplier_pattern
 from extract.plans import is_period_price
 from extract.prices import (
     find_currency,
@@ -137,7 +137,9 @@ def grid_offers(
     return GridResult(offers, has_q, len(grid.rows) - start, mapping, headers)
 
 
-_LEADING_QTY = re.compile(r"^\s*(\d[\d,.\s]*\d|\d)\s*([kKmM](?![^\W\d_]))?\+?\s+(?=[^\W\d_])")
+_LEADING_QTY = re.compile(
+    rf"^\s*(\d[\d,.\s]*\d|\d)\s*({multiplier_pattern()})?\+?\s+(?=[^\W\d_])", re.I
+)
 
 
 def _as_package(offer: Offer) -> Offer | None:

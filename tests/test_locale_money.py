@@ -545,3 +545,20 @@ def test_usd_panel_keeps_three_decimal_prices():
         ],
     )
     assert [o.price for o in extract_offers(html, "http://p.test/")] == [1.5, 0.125, 2.25]
+
+
+def test_package_table_sizes_with_grouping_and_quantity_words():
+    html = _table(
+        ["Package", "Price"],
+        [
+            ["1,000 Instagram Followers", "₹199"],
+            ["5,000 Instagram Followers", "₹899"],
+            ["1 lakh Instagram Followers", "₹14,999"],
+        ],
+    )
+    got = [(o.per, o.price, o.currency, o.kind) for o in extract_offers(html, "http://s.test/")]
+    assert got == [
+        (1000, 199.0, "INR", "package"),
+        (5000, 899.0, "INR", "package"),
+        (100_000, 14999.0, "INR", "package"),
+    ]
