@@ -25,6 +25,11 @@ _CURRENCY_XPATH = (
 _SWITCHER_XPATH = "//*[not(self::select)][contains(@class,'urrenc') or contains(@id,'urrenc')]"
 
 
+def currency_of(page: ParsedPage) -> str | None:
+    """The display currency of a parsed page (the registry's `currency` extractor)."""
+    return page_currency(page.tree) if page.tree is not None else None
+
+
 def page_currency(doc: HtmlElement) -> str | None:
     """The page's display currency from price metadata or a currency switcher."""
     for value in doc.xpath(_CURRENCY_XPATH):

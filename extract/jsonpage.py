@@ -14,7 +14,7 @@ from extract.parsed import ParsedPage
 
 def json_offers_of(page: ParsedPage) -> list[Offer]:
     """Offers of a JSON response (the registry's `json_offers` extractor)."""
-    return offers_from_json(page.html, page.url)
+    return offers_from_json(page.html, page.url, page.currency_hint)
 
 
 def inline_json_offers_of(page: ParsedPage) -> list[Offer]:
@@ -23,5 +23,5 @@ def inline_json_offers_of(page: ParsedPage) -> list[Offer]:
         return []
     offers: list[Offer] = []
     for data in json_candidates(page.html):
-        offers += offers_from_json(data, page.url)
+        offers += offers_from_json(data, page.url, page.currency_hint)
     return offers

@@ -88,6 +88,7 @@ class PageFacts:
     software: list[SoftwareHint] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     signals: PageSignals = field(default_factory=PageSignals)
+    currency: str | None = None  # the page's display currency (price metadata, switcher)
     errors: list[str] = field(default_factory=list)  # "extractor: error" of steps that failed
 
     def to_dict(self) -> dict:

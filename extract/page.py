@@ -18,9 +18,10 @@ def extract_page(
     status: int = 200,
     headers: dict[str, str] | None = None,
     role: str = "other",
+    currency_hint: str | None = None,
 ) -> PageFacts:
     """Signals, links, catalogue, leads and software hints of one fetched page."""
-    return facts_of(ParsedPage.of(html, url, status, headers, role))
+    return facts_of(ParsedPage.of(html, url, status, headers, role, currency_hint))
 
 
 def facts_of(page: ParsedPage) -> PageFacts:

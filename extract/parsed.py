@@ -36,6 +36,7 @@ class ParsedPage:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     role: str = "other"  # the role the crawl gave the page (entry, services, contact, ...)
+    currency_hint: str | None = None  # the portal's currency so far, for JSON without one
     _stripped: bool = field(default=False, repr=False)
 
     @classmethod
@@ -46,8 +47,16 @@ class ParsedPage:
         status: int = 200,
         headers: dict[str, str] | None = None,
         role: str = "other",
+        currency_hint: str | None = None,
     ) -> ParsedPage:
-        return cls(url=url, html=html or "", status=status, headers=headers or {}, role=role)
+        return cls(
+            url=url,
+            html=html or "",
+            status=status,
+            headers=headers or {},
+            role=role,
+            currency_hint=currency_hint,
+        )
 
     @cached_property
     def tree(self) -> Any:

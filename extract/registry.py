@@ -35,6 +35,7 @@ EXTRACTORS: dict[str, Step] = {
     "software": Step("extract.software:software_of", ("software",), "answered"),
     "links": Step("extract.links:links_of", ("links",), "content"),
     "leads": Step("extract.leads:leads_of", ("payments", "contacts", "identifiers"), "content"),
+    "currency": Step("extract.catalogue:currency_of", ("currency",), "content"),
     "inline_json_offers": Step("extract.jsonpage:inline_json_offers_of", ("offers",), "catalogue"),
     "offers": Step("extract.catalogue:offers_of", ("offers",), "catalogue"),
     "json_offers": Step("extract.jsonpage:json_offers_of", ("offers",), "json"),

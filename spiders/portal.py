@@ -9,7 +9,9 @@ renders a page in the browser only when its plain fetch lacks what it promises
 
 from __future__ import annotations
 
-from collections import deque
+import asyncio
+import hashlib
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,11 +23,13 @@ from twisted.python.failure import Failure
 
 from extract.domains import normalise_seed, registered_domain
 from extract.favicon import favicon_mmh3
+from extract.links import link_role
 from extract.model import Identifier, PageFacts, SoftwareHint
 from extract.portal import PageVerdictInput, portal_verdict
 from extract.software import portal_software
 from spiders import render, wayin
 from spiders.decode import body_text
+from spiders.harvest import Harvest, harvest
 from spiders.workers import Extractor, default_workers
 
 ROLE_PRIORITY = {
@@ -40,6 +44,7 @@ ROLE_PRIORITY = {
     "terms": 20,
     "signup": 10,
 }
+NEVER_RENDERED = frozenset({"favicon", "robots", "sitemap", "shop_json"})
 UNREACHABLE_STATUSES = {502, 504, 521, 522, 523, 524, 530}
 
 
@@ -63,6 +68,8 @@ class PortalState:
     probed: bool = False
     sitemaps: int = 0
     roles_found: set[str] = field(default_factory=set)
+    currencies: Counter = field(default_factory=Counter)
+    entry_digest: bytes | None = None
     offsite: list[str] = field(default_factory=list)  # redirect targets on other domains
     closed: bool = False
 
@@ -125,8 +132,8 @@ class PortalSpider(scrapy.Spider):
         meta.update({"portal": state.domain, "role": role, "handle_httpstatus_all": True})
         if self.proxy:
             meta["proxy"] = self.proxy
-        if rendered or (self.render_mode == "always" and role != "favicon"):
-            meta.update(render.render_meta())
+        if rendered or (self.render_mode == "always" and role not in NEVER_RENDERED):
+            meta.update(render.render_meta(harvest=True))
         callback = {
             "favicon": self.parse_favicon,
             "robots": self.parse_robots,
@@ -154,28 +161,29 @@ class PortalSpider(scrapy.Spider):
         state = self.portals[response.meta["portal"]]
         role = response.meta["role"]
         rendered = bool(response.meta.get("playwright"))
+        found = await self._harvest(response) if rendered else None
         if role == "entry":
             state.entry_url = response.url
         headers = {k.lower(): v for k, v in _headers(response)}
-        facts = PageFacts(url=response.url)
-        if isinstance(response, TextResponse):
-            text, _ = body_text(response.body, headers.get("content-type"))
-            facts = await self.extractor.extract(text, response.url, response.status, headers, role)
+        ok = 200 <= response.status < 300
+        digest = hashlib.sha1(response.body).digest()
+        if role == "entry" and ok and not rendered:
+            state.entry_digest = digest
+        if response.meta.get("probe") and digest == state.entry_digest:
+            # the site answers every path with its entry page (an app shell, a soft 404)
+            self.crawler.stats.inc_value("smmatlas/probes/same_as_entry")
+            yield self.page_item(state, response, PageFacts(url=response.url), rendered)
+            for item in self._finish(state):
+                yield item
+            return
+        facts = await self._extract(state, response, headers, role)
         signals = facts.signals
-        for error in facts.errors:
-            self.logger.warning("extraction failed on %s: %s", response.url, error)
-            state.errors.append(f"{response.url}: extraction {error}")
-            self.crawler.stats.inc_value(f"smmatlas/extract_errors/{error.split(':', 1)[0]}")
         if rendered:
             state.rendered_pages += 1
         if role == "entry" and response.status in UNREACHABLE_STATUSES and not signals.challenge:
             state.entry_error = f"HTTP {response.status} at the entry page"
         yield self.page_item(state, response, facts, rendered)
-        state.offers += len(facts.offers)
-        for hint in facts.software:
-            state.software.append(hint)
-            state.software_evidence.append(f"{hint.name}: {hint.evidence} ({response.url})")
-        ok = 200 <= response.status < 300
+        self._account(state, facts, response.url)
         target = wayin.redirect_target(response.status, headers, response.url) or (
             signals.redirect if ok else None
         )
@@ -192,12 +200,10 @@ class PortalSpider(scrapy.Spider):
             state.pages.append(
                 PageVerdictInput.from_facts(facts, response.status, entry=role == "entry")
             )
-        if (
-            self.render_mode == "auto"
-            and not rendered
-            and signals.needs_render
-            and 200 <= response.status < 300
-        ):
+        if found is not None:
+            async for item in self._harvested(state, response, found, role):
+                yield item
+        if self.render_mode == "auto" and not rendered and signals.needs_render and ok:
             self.logger.info("rendering %s in the browser: %s", response.url, signals.render_reason)
             self.crawler.stats.inc_value("smmatlas/render/decided")
             yield self._request(state, response.url, role=role, rendered=True)
@@ -209,6 +215,86 @@ class PortalSpider(scrapy.Spider):
                     yield request
         for item in self._finish(state):
             yield item
+
+    async def _extract(
+        self,
+        state: PortalState,
+        response: Response,
+        headers: dict[str, str],
+        role: str,
+        url: str | None = None,
+        body: bytes | None = None,
+    ) -> PageFacts:
+        url = url or response.url
+        if body is None:
+            if not isinstance(response, TextResponse):
+                return PageFacts(url=url)
+            body = response.body
+        text, _ = body_text(body, headers.get("content-type"))
+        hint = state.currencies.most_common(1)[0][0] if state.currencies else None
+        facts = await self.extractor.extract(text, url, response.status, headers, role, hint)
+        for error in facts.errors:
+            self.logger.warning("extraction failed on %s: %s", url, error)
+            state.errors.append(f"{url}: extraction {error}")
+            self.crawler.stats.inc_value(f"smmatlas/extract_errors/{error.split(':', 1)[0]}")
+        return facts
+
+    def _account(self, state: PortalState, facts: PageFacts, url: str) -> None:
+        state.offers += len(facts.offers)
+        state.currencies.update(o.currency for o in facts.offers)
+        if facts.currency:
+            state.currencies[facts.currency] += 1
+        for hint in facts.software:
+            state.software.append(hint)
+            state.software_evidence.append(f"{hint.name}: {hint.evidence} ({url})")
+
+    async def _harvest(self, response: Response) -> Harvest | None:
+        """Harvest the live page of a rendered response (JSON, routes, gated rows); close it."""
+        page = response.meta.get("playwright_page")
+        if page is None:
+            return None
+        try:
+            return await harvest(page, recorder=response.meta.get(render.RECORDER_KEY))
+        except Exception as exc:  # a harvest that fails leaves the rendered page itself
+            self.logger.warning("harvest of %s failed: %s", response.url, exc)
+            self.crawler.stats.inc_value("smmatlas/render/harvest_failed")
+            return None
+        finally:
+            await render.close_page(response.request)
+
+    async def _harvested(self, state: PortalState, response: Response, found: Harvest, role: str):
+        """Items of what a rendered page held beyond its HTML (each kept as evidence), then
+        requests for the app routes it showed."""
+        for note in found.notes:
+            self.logger.info("harvest of %s: %s", response.url, note)
+        extra: list[tuple[str, int, list[tuple[str, str]], bytes]] = []
+        for n, html in enumerate(found.snapshots, 1):
+            choice = found.choices[n - 1] if n <= len(found.choices) else str(n)
+            self.crawler.stats.inc_value("smmatlas/render/choices")
+            snap_headers = [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("X-Smmatlas-Choice", choice),
+            ]
+            extra.append((response.url, 200, snap_headers, html.encode("utf-8")))
+        for body in found.json_bodies:
+            self.crawler.stats.inc_value("smmatlas/render/json")
+            extra.append((body.url, body.status, [("Content-Type", body.content_type)], body.body))
+        for url, status, hdrs, body in extra:
+            lower = {k.lower(): v for k, v in hdrs}
+            facts = await self._extract(state, response, lower, role, url=url, body=body)
+            yield self.page_item(state, response, facts, True, url=url, status=status,
+                                 headers=hdrs, body=body)  # fmt: skip
+            self._account(state, facts, url)
+            state.pages.append(PageVerdictInput.from_facts(facts, status))
+        routes = 0
+        for url in found.routes:
+            if state.scheduled >= self.budget or routes >= wayin.MAX_ROUTES:
+                break
+            if url in state.seen or not wayin.same_site(url, state.domain):
+                continue
+            routes += 1
+            self.crawler.stats.inc_value("smmatlas/render/routes")
+            yield self._request(state, url, role=link_role(url, ""), rendered=True)
 
     def _redirect(
         self, state: PortalState, response: Response, target: str, role: str
@@ -305,6 +391,8 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
+        if request.meta.get("playwright_page") is not None:
+            asyncio.ensure_future(render.close_page(request))
         state = self.portals[request.meta["portal"]]
         role = request.meta.get("role")
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
@@ -324,15 +412,24 @@ class PortalSpider(scrapy.Spider):
 
     # --- items ---------------------------------------------------------------------------
     def page_item(
-        self, state: PortalState, response: Response, facts: PageFacts, rendered: bool
+        self,
+        state: PortalState,
+        response: Response,
+        facts: PageFacts,
+        rendered: bool,
+        url: str | None = None,
+        status: int | None = None,
+        headers: list[tuple[str, str]] | None = None,
+        body: bytes | None = None,
     ) -> dict:
+        """A fetched page (or what a rendered page loaded: `url`, `status`, `headers`, `body`)."""
         return {
             "type": "page",
             "domain": state.domain,
-            "url": response.url,
-            "status": response.status,
-            "headers": _headers(response),
-            "body": response.body,
+            "url": url or response.url,
+            "status": response.status if status is None else status,
+            "headers": _headers(response) if headers is None else headers,
+            "body": response.body if body is None else body,
             "fetched_at": datetime.now(UTC),
             "rendered": rendered,
             "facts": facts,

@@ -19,6 +19,7 @@ from extract.sitemaps import robots_sitemaps, sitemap_entries
 MAX_HOPS = 6  # redirects followed in a row (Scrapy's REDIRECT_MAX_TIMES)
 MAX_SITEMAPS = 6  # sitemap documents read per portal
 MAX_FROM_SITEMAPS = 12  # pages taken from sitemaps per portal
+MAX_ROUTES = 8  # app routes (rendered) followed from one rendered page
 CATALOGUE_ROLES = ("services", "pricing", "next_page")
 SHOP_SOFTWARE = frozenset({"shopify", "woocommerce"})  # shops with public product JSON
 SITEMAP_ROLES = {"services": 0, "pricing": 1, "api": 2, "payment": 3, "contact": 4, "faq": 5,

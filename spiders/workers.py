@@ -47,12 +47,19 @@ class Extractor:
         )
 
     async def extract(
-        self, html: str, url: str, status: int, headers: dict[str, str], role: str = "other"
+        self,
+        html: str,
+        url: str,
+        status: int,
+        headers: dict[str, str],
+        role: str = "other",
+        currency_hint: str | None = None,
     ) -> PageFacts:
+        args = (html, url, status, headers, role, currency_hint)
         if self.pool is None:
-            return extract_page(html, url, status, headers, role)
+            return extract_page(*args)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, extract_page, html, url, status, headers, role)
+        return await loop.run_in_executor(self.pool, extract_page, *args)
 
     def close(self) -> None:
         if self.pool is not None:
