@@ -38,6 +38,7 @@ from extract.routes import routes_from_html, routes_from_script
 log = logging.getLogger(__name__)
 
 MAX_BODY = 2 * 1024 * 1024  # a JSON body larger than this is not kept
+MAX_JSON_TOTAL = 16 * 1024 * 1024  # all JSON bodies of one page together
 MAX_SCRIPT = 4 * 1024 * 1024  # an app bundle larger than this is not read for routes
 MAX_SCRIPTS = 12  # same-site scripts read for routes
 MARK = "data-smmatlas-choice"
@@ -71,12 +72,13 @@ class ResponseRecorder:
     flight (to tell when the network is quiet after a choice). Attach with `handlers()` in
     `playwright_page_event_handlers`, or `attach(page)`."""
 
-    def __init__(self, max_json: int = 20, max_scripts: int = MAX_SCRIPTS) -> None:
+    def __init__(self, max_json: int = 80, max_scripts: int = MAX_SCRIPTS) -> None:
         self.max_json = max_json
         self.max_scripts = max_scripts
         self.json: list[Any] = []
         self.scripts: list[Any] = []
         self.inflight = 0
+        self.started = 0
         self.last_activity = time.monotonic()
         self.seen: set[str] = set()
 
@@ -110,6 +112,7 @@ class ResponseRecorder:
 
     def on_request(self, request) -> None:
         self.inflight += 1
+        self.started += 1
         self.last_activity = time.monotonic()
         try:
             self._register(request.frame)
@@ -175,8 +178,8 @@ class _Clock:
 
 async def harvest(
     page,
-    max_options: int = 30,
-    max_json: int = 20,
+    max_options: int = 60,
+    max_json: int = 80,
     recorder: ResponseRecorder | None = None,
     budget: float = 15.0,
 ) -> Harvest:
@@ -254,9 +257,10 @@ async def _body(response, clock, limit: int) -> bytes | None:
 
 
 async def _json_bodies(recorder, clock, max_json) -> list[JsonBody]:
-    bodies = []
+    bodies: list[JsonBody] = []
+    total = 0
     for response in list(recorder.json):
-        if len(bodies) >= max_json or clock.left() <= 0.2:
+        if len(bodies) >= max_json or total >= MAX_JSON_TOTAL or clock.left() <= 0.2:
             break
         if isinstance(response, JsonBody):
             bodies.append(response)
@@ -265,6 +269,7 @@ async def _json_bodies(recorder, clock, max_json) -> list[JsonBody]:
         if body and _looks_json(body):
             ctype = response.headers.get("content-type", "")
             bodies.append(JsonBody(response.url, response.status, ctype, body))
+            total += len(body)
     return bodies
 
 
@@ -296,20 +301,27 @@ async def _refetch_loaded_json(page, recorder, clock, max_json) -> None:
             )
 
 
-async def _settle(page, recorder, clock, cap: float = 2.0, quiet: float = 0.3) -> None:
-    """Wait until no request is in flight for `quiet` s (or nothing happened for 1 s), then
-    for the DOM to stop changing; never longer than `cap` s."""
-    end = time.monotonic() + min(cap, clock.left())
-    await asyncio.sleep(0.05)
+async def _settle(page, recorder, clock, cap: float = 2.0) -> None:
+    """Wait for what an action set off: the requests it started to finish (or, when it started
+    none within 0.15 s, nothing), then for the DOM to stop changing; at most `cap` s. A request
+    that never ends (long polling) stops the wait after 1 s without network activity."""
+    start = time.monotonic()
+    end = start + min(cap, clock.left())
+    started = recorder.started
     while time.monotonic() < end:
-        idle = time.monotonic() - recorder.last_activity
-        if (recorder.inflight == 0 and idle >= quiet) or idle >= 1.0:
+        await asyncio.sleep(0.025)
+        now = time.monotonic()
+        idle = now - recorder.last_activity
+        if recorder.started == started and recorder.inflight == 0 and now - start >= 0.15:
             break
-        await asyncio.sleep(0.05)
+        if recorder.started > started and recorder.inflight == 0 and idle >= 0.05:
+            break
+        if idle >= 1.0:
+            break
     left = end - time.monotonic()
     if left > 0.1:
         try:
-            await asyncio.wait_for(page.evaluate(_DOM_QUIET_JS, 150), timeout=left)
+            await asyncio.wait_for(page.evaluate(_DOM_QUIET_JS, 80), timeout=left)
         except Exception:  # noqa: BLE001
             pass
 
