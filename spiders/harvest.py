@@ -58,7 +58,9 @@ class Harvest:
     html: str  # the rendered page as first harvested
     snapshots: list[str] = field(default_factory=list)  # HTML after each choice that added rows
     json_bodies: list[JsonBody] = field(default_factory=list)  # same-site JSON the page loaded
-    routes: list[str] = field(default_factory=list)  # same-site routes: DOM, inline and app scripts
+    # same-site routes without an <a href> (router targets, handlers, inline and app scripts,
+    # pages a choice navigated to); the anchors of `html` are extract.links' to find
+    routes: list[str] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)  # labels of the options/tabs chosen
     notes: list[str] = field(default_factory=list)  # what was cut short, for the crawl log
 

@@ -8,6 +8,7 @@ import asyncio
 import json
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -131,9 +132,13 @@ function go() { navigate("/faq"); }
 """
 
 
+HITS: Counter[str] = Counter()  # requests the server answered, by path
+
+
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's name
         parts = urlsplit(self.path)
+        HITS[parts.path] += 1
         query = parse_qs(parts.query)
         pages = {
             "/gated": ("text/html", GATED),
@@ -204,7 +209,7 @@ def run_harvest(browser, site):
     then the networkidle page method) and harvest it; returns (Harvest, seconds harvesting)."""
     loop, chromium = browser
 
-    async def go(path: str, early_recorder: bool, kwargs: dict):
+    async def go(path: str, early_recorder: bool, pass_recorder: bool, kwargs: dict):
         context = await chromium.new_context()
         try:
             page = await context.new_page()
@@ -217,15 +222,15 @@ def run_harvest(browser, site):
             await page.goto(site + path, timeout=10_000)
             await page.wait_for_load_state("networkidle", timeout=10_000)
             start = time.monotonic()
-            found = await harvest(page, recorder=recorder, **kwargs)
+            found = await harvest(page, recorder=recorder if pass_recorder else None, **kwargs)
             spent = time.monotonic() - start
             await page.close()
             return found, spent
         finally:
             await context.close()
 
-    def run(path: str, early_recorder: bool = True, **kwargs):
-        return loop.run_until_complete(go(path, early_recorder, kwargs))
+    def run(path: str, early_recorder: bool = True, pass_recorder: bool = True, **kwargs):
+        return loop.run_until_complete(go(path, early_recorder, pass_recorder, kwargs))
 
     return run
 
@@ -268,7 +273,10 @@ def test_tab_gated_catalogue(run_harvest):
 
 
 def test_json_fed_app_bodies_recorded_from_the_start(run_harvest):
-    found, _ = run_harvest("/app")
+    # harvest(page) alone finds the recorder that render_meta's handlers attached
+    before = HITS["/api/services"]
+    found, _ = run_harvest("/app", pass_recorder=False)
+    assert HITS["/api/services"] == before + 1  # seen as it loaded, not asked again
     assert [urlsplit(b.url).path for b in found.json_bodies] == ["/api/services"]
     assert json.loads(found.json_bodies[0].body) == SERVICES
     assert "IG Followers HQ" in found.html
@@ -276,7 +284,9 @@ def test_json_fed_app_bodies_recorded_from_the_start(run_harvest):
 
 
 def test_late_harvest_asks_the_loaded_json_again(run_harvest):
+    before = HITS["/api/services"]
     found, _ = run_harvest("/app", early_recorder=False)
+    assert HITS["/api/services"] == before + 2
     assert [urlsplit(b.url).path for b in found.json_bodies] == ["/api/services"]
     assert json.loads(found.json_bodies[0].body) == SERVICES
 
