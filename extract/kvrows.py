@@ -8,6 +8,7 @@ from extract.classify import classify
 from extract.headers import header_field, refill_from_name
 from extract.model import Offer
 from extract.prices import (
+    currency_pattern,
     find_currency,
     parse_per,
     parse_price,
@@ -21,7 +22,7 @@ from extract.text import collapse_ws, words
 _SKIP = {"script", "style", "button", "select", "del", "s", "strike", "noscript"}
 _DIGIT = re.compile(r"\d")
 _VALUE_FIELDS = {"id", "name", "category", "price", "min", "max", "minmax"}
-_TITLE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"}
+_TITLE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TITLE_CLASS = re.compile(r"title|name|heading|header", re.I)
 
 
@@ -74,10 +75,46 @@ def _free_name(free: list[str], titles: set[str]) -> str | None:
     return texts[0] if texts else None
 
 
-def _pairs(pieces: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
-    """{field: (label, value)} and the unlabelled pieces, in order."""
+_SPLIT = re.compile(r"\s*[·•|]\s*")
+# a short label, then a lone quantity: "Min 100", "Max 150,000", "ID 2720", "Maks. 10K"
+_INLINE_LABEL = re.compile(
+    r"^([^\W\d_][^\d:\[\](){}]{0,14}?)\s*[:.=#-]?\s*(\d[\d.,\s'’]*[^\W\d_]{0,5})$"
+)
+
+
+def _split(pieces: list[str]) -> list[str]:
+    """ "Min 100 · Max 150,000" -> two pieces."""
+    return [p for piece in pieces for p in _SPLIT.split(piece) if p]
+
+
+def _inline_pair(piece: str) -> tuple[str, str, str] | None:
+    """(field, label, value) for a label written before its value without a colon: "ID 2720",
+    "Min 100", "Rate per 1000 $0.50" is left to the colon/next-piece rules."""
+    m = _INLINE_LABEL.match(piece)
+    if not m:
+        return None
+    fld = header_field(m.group(1))
+    if fld in ("id", "min", "max", "minmax"):
+        return fld, m.group(1), m.group(2)
+    return None
+
+
+def _price_piece(piece: str) -> bool:
+    """A piece that is only a price ("$1.70/K", "Rp 12.500 / 1K", "4,99 €")."""
+    if len(piece) > 30 or not _DIGIT.search(piece) or not find_currency(piece):
+        return False
+    letters = re.sub(currency_pattern(), "", piece)
+    return len(re.findall(r"[^\W\d_]", letters)) <= 3
+
+
+def _pairs(
+    pieces: list[str], titles: set[str] | frozenset = frozenset()
+) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """{field: (label, value)} and the unlabelled pieces, in order; a heading (`titles`) is
+    never a label, and a quantity label never takes a price as its value."""
     fields: dict[str, tuple[str, str]] = {}
     free: list[str] = []
+    pieces = _split(pieces)
     i = 0
     while i < len(pieces):
         piece = pieces[i]
@@ -87,17 +124,29 @@ def _pairs(pieces: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
             fields.setdefault(fld, (label, value.strip()))
             i += 1
             continue
+        inline = None if sep else _inline_pair(piece)
+        if inline:
+            fields.setdefault(inline[0], (inline[1], inline[2]))
+            i += 1
+            continue
         fld = header_field(piece.rstrip(": ")) if len(piece) <= 40 else None
         if (
             fld in _VALUE_FIELDS
+            and piece not in titles
             and i + 1 < len(pieces)
             and header_field(pieces[i + 1].rstrip(": ")) is None
+            and (fld == "price" or not _price_piece(pieces[i + 1]))
         ):
             fields.setdefault(fld, (piece, pieces[i + 1]))
             i += 2
             continue
         free.append(piece)
         i += 1
+    if "price" not in fields:  # an unlabelled price beside labelled quantities
+        price = next((f for f in free if _price_piece(f)), None)
+        if price is not None:
+            fields["price"] = ("", price)
+            free.remove(price)
     return fields, free
 
 
@@ -111,7 +160,7 @@ def kv_offers(rows: list[HtmlElement], page_currency: str | None) -> list[Offer]
         if not _DIGIT.search("".join(row.itertext())):
             continue
         titles: set[str] = set()
-        fields, free = _pairs(_pieces(row, titles))
+        fields, free = _pairs(_pieces(row, titles), titles)
         if "price" not in fields or not ({"min", "max", "minmax", "id"} & fields.keys()):
             continue
         label, price_text = fields["price"]

@@ -562,3 +562,20 @@ def test_package_table_sizes_with_grouping_and_quantity_words():
         (5000, 899.0, "INR", "package"),
         (100_000, 14999.0, "INR", "package"),
     ]
+
+
+def test_cards_with_unlabelled_price_and_inline_limits():
+    html = """<html><body><div class="grid">
+      <div class="card"><span class="pill">Instagram</span><h4>Instagram Likes [Real] [5K/Day]</h4><div class="p">$1.70/K</div><div class="l">Min 100 &middot; Max 150,000</div><small>ID 2720</small><a href="/login">Order</a></div>
+      <div class="card"><span class="pill">TikTok</span><h4>Traffic from Instagram [12H]</h4><div class="p">$0.82/K</div><div class="l">Min 500 &middot; Max 1,000,000</div><small>ID 2361</small><a href="/login">Order</a></div>
+      <div class="card"><span class="pill">YouTube</span><h4>YouTube Views [Non Drop]</h4><div class="p">$2.40 / 1000</div><div class="l">Min 1,000 | Max 10M</div><small>ID 2990</small><a href="/login">Order</a></div>
+    </div></body></html>"""
+    got = [
+        (o.service_id, o.name, o.price, o.per, o.min, o.max)
+        for o in extract_offers(html, "http://p.test/services")
+    ]
+    assert got == [
+        ("2720", "Instagram Likes [Real] [5K/Day]", 1.7, 1000, 100, 150_000),
+        ("2361", "Traffic from Instagram [12H]", 0.82, 1000, 500, 1_000_000),
+        ("2990", "YouTube Views [Non Drop]", 2.4, 1000, 1000, 10_000_000),
+    ]
