@@ -79,6 +79,27 @@ def _payments(rows: list[Payment]) -> list[dict[str, Any]]:
     ]
 
 
+def one_sighting_each(offers: list[Offer]) -> list[Offer]:
+    """A shop's package seen twice — with its id in the product JSON, without it in the HTML of
+    a product page — is one offer: the id-less sighting is left out of outputs (it stays in
+    the atlas)."""
+    keyed = [o for o in offers if o.service_id]
+    if not keyed or len(keyed) == len(offers):
+        return offers
+    names = {(" ".join(o.name.split()).casefold(), o.per) for o in keyed}
+    facts = {(o.per, round(o.price, 4), o.currency, o.platform, o.product) for o in keyed}
+    return [
+        o
+        for o in offers
+        if o.service_id
+        or o.kind != "package"
+        or (
+            (" ".join(o.name.split()).casefold(), o.per) not in names
+            and (o.per, round(o.price, 4), o.currency, o.platform, o.product) not in facts
+        )
+    ]
+
+
 def portal_records(session: Session, domains: list[str] | None = None) -> list[dict[str, Any]]:
     offers = _by_portal(session, Offer)
     payments = _by_portal(session, Payment)
@@ -91,7 +112,7 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
         query = query.where(Portal.domain.in_(domains))
     records = []
     for p in session.execute(query).scalars():
-        p_offers = offers[p.id]
+        p_offers = one_sighting_each(offers[p.id])
         record: dict[str, Any] = {
             "domain": p.domain,
             "url": p.url,
@@ -149,7 +170,10 @@ def export_offers_csv(session: Session) -> str:
         .join(Offer, Offer.portal_id == Portal.id)
         .order_by(Portal.domain, Offer.id)
     )
+    by_portal: dict[str, list[Offer]] = {}
     for domain, o in rows:
+        by_portal.setdefault(domain, []).append(o)
+    for domain, o in ((d, o) for d, group in by_portal.items() for o in one_sighting_each(group)):
         writer.writerow(
             [domain]
             + [

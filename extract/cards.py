@@ -223,6 +223,7 @@ def _inline_offers(
         if not matches or "?" in text or covered < 0.7 * len(text):
             continue  # prose that mentions a price, not a list of packages
         local = _section_heading(el) or ""
+        variant_id, product_title = _variant_option(el)
         for m in matches:
             qty = parse_quantity(m.group(1))
             price = parse_price(m.group(6), currency, decimal_comma)
@@ -239,11 +240,24 @@ def _inline_offers(
                 if label
                 else collapse_ws(f"{m.group(1)} {local or context}")
             )
+            if variant_id and product_title:
+                name = f"{product_title} - {name}"  # as the shop's cart names a variant
             offers.append(
                 Offer(name=name, price=price[0], currency=price[1], per=qty,
-                      platform=platform, product=product, kind="package")
+                      platform=platform, product=product, service_id=variant_id,
+                      kind="package")
             )  # fmt: skip
     return offers
+
+
+def _variant_option(el: HtmlElement) -> tuple[str | None, str]:
+    """(variant id, product title) of a variant picker's option (`<option value="4711...">` in
+    a product form under the product's heading); (None, "") for anything else."""
+    value = (el.get("value") or "").strip() if el.tag == "option" else ""
+    if not (value.isdigit() and len(value) >= 4):
+        return None, ""
+    heading = _section_heading(el)
+    return value, heading or ""
 
 
 def _section_heading(el: HtmlElement) -> str | None:

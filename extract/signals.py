@@ -162,6 +162,13 @@ def _table_is_empty(table: etree._Element) -> bool:
     )
 
 
+def _is_loading(text: str, loading: list[str]) -> bool:
+    """A short placeholder that is, or starts with, a loading phrase ("Loading plans…")."""
+    if not text or len(text.split()) > 4:
+        return False
+    return any(text == w or text.startswith(w + " ") for w in loading)
+
+
 def render_reason(root: etree._Element | None, html_low: str, text: str) -> str | None:
     """Why a browser would show more than this HTML, or None for a server-rendered page."""
     if root is None:
@@ -197,9 +204,9 @@ def render_reason(root: etree._Element | None, html_low: str, text: str) -> str 
         ):
             return "noscript asks for JavaScript and the page has little text"
     if few_prices and phrase_hits(fold(text[:_SCAN]), cfg["loading"]):
-        loading = {fold(x).rstrip(".… ") for x in cfg["loading"]}
+        loading = [fold(x).rstrip(".… ") for x in cfg["loading"]]
         for el in root.iter("td", "div", "span", "p", "li"):
-            if len(el) == 0 and fold(collapse_ws(el.text)).rstrip(".… ") in loading:
+            if len(el) == 0 and _is_loading(fold(collapse_ws(el.text)).rstrip(".… "), loading):
                 return "loading placeholder and no prices in the HTML"
     return None
 

@@ -5,13 +5,32 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 
 from extract.classify import classify
 from extract.model import Offer
+from extract.numbers import multiplier_pattern
 from extract.prices import find_currency, parse_quantity
 from extract.tables import HtmlElement, cell_text
 
-_LEAD_QTY = re.compile(r"^\s*(\d[\d,.]*\s*[kKmM]?)(?![\d])\s*[-_ ]*\s*(.*)$")
+
+@cache
+def _lead_qty() -> re.Pattern[str]:
+    """A label that starts with a quantity ("10k-followers", "1 lakh likes")."""
+    mult = multiplier_pattern()
+    return re.compile(rf"^\s*(\d[\d,.]*\s*(?:{mult})?)(?![\d])\s*[-_ ]*\s*(.*)$", re.I)
+
+
+def _option_labels(form: HtmlElement) -> dict[tuple[str, str], str]:
+    """(attribute name, option value) -> the option's text, from the form's variation selects."""
+    out = {}
+    for select in form.iter("select"):
+        name = select.get("name") or select.get("data-attribute_name") or ""
+        for option in select.iter("option"):
+            value = option.get("value")
+            if value:
+                out[(name, value)] = cell_text(option)
+    return out
 
 
 def _page_symbol(doc: HtmlElement) -> str | None:
@@ -25,7 +44,10 @@ def _page_symbol(doc: HtmlElement) -> str | None:
 
 
 def woo_offers(doc: HtmlElement, currency: str | None, context: str) -> list[Offer]:
-    """Packages from variation data; the product title (h1) gives platform/product context."""
+    """Packages from variation data; the product title (h1) gives platform/product context.
+
+    A package is named as the shop's cart names it ("<product> - <variation>") and keeps the
+    variation's id."""
     forms = doc.xpath("//*[@data-product_variations]")
     if not forms:
         return []
@@ -38,12 +60,14 @@ def woo_offers(doc: HtmlElement, currency: str | None, context: str) -> list[Off
             continue
         if not isinstance(variations, list):
             continue
+        labels = _option_labels(form)
+        title = _product_title(form) or context
         for var in variations:
             if not isinstance(var, dict) or var.get("display_price") in (None, "", 0):
                 continue
-            for value in (var.get("attributes") or {}).values():
-                label = str(value).replace("-", " ").strip()
-                m = _LEAD_QTY.match(label)
+            for attr, value in (var.get("attributes") or {}).items():
+                label = labels.get((attr, str(value))) or str(value).replace("-", " ").strip()
+                m = _lead_qty().match(label)
                 qty = parse_quantity(m.group(1)) if m else None
                 if not qty or qty < 5:
                     continue
@@ -54,9 +78,25 @@ def woo_offers(doc: HtmlElement, currency: str | None, context: str) -> list[Off
                     price = float(var["display_price"])
                 except (TypeError, ValueError):
                     break
+                vid = var.get("variation_id")
                 offers.append(
-                    Offer(name=label, price=price, currency=cur, per=qty, platform=platform,
-                          product=product, kind="package")
+                    Offer(name=f"{title} - {label}" if title else label, price=price,
+                          currency=cur, per=qty, platform=platform, product=product,
+                          service_id=str(vid) if isinstance(vid, int) else None, kind="package")
                 )  # fmt: skip
                 break
     return offers
+
+
+def _product_title(form: HtmlElement) -> str:
+    """The product title of a variations form: the nearest heading before it."""
+    node = form
+    for _ in range(6):
+        node = node.getparent()
+        if node is None:
+            return ""
+        for heading in node.xpath(".//h1|.//*[contains(@class,'product_title')]"):
+            text = cell_text(heading)
+            if text and len(text) <= 120:
+                return text
+    return ""

@@ -26,6 +26,7 @@ from extract.favicon import favicon_mmh3
 from extract.links import link_role
 from extract.model import Identifier, PageFacts, SoftwareHint
 from extract.portal import PageVerdictInput, portal_verdict
+from extract.routes import routes_from_script
 from extract.software import portal_software
 from spiders import render, wayin
 from spiders.decode import body_text
@@ -38,13 +39,14 @@ ROLE_PRIORITY = {
     "pricing": 90,
     "shop_json": 85,
     "api": 60,
+    "app_script": 55,
     "payment": 60,
     "contact": 40,
     "faq": 30,
     "terms": 20,
     "signup": 10,
 }
-NEVER_RENDERED = frozenset({"favicon", "robots", "sitemap", "shop_json"})
+NEVER_RENDERED = frozenset({"favicon", "robots", "sitemap", "shop_json", "app_script"})
 UNREACHABLE_STATUSES = {502, 504, 521, 522, 523, 524, 530}
 
 
@@ -138,6 +140,7 @@ class PortalSpider(scrapy.Spider):
             "favicon": self.parse_favicon,
             "robots": self.parse_robots,
             "sitemap": self.parse_sitemap,
+            "app_script": self.parse_app_script,
         }.get(role, self.parse_page)
         return scrapy.Request(
             url,
@@ -333,6 +336,22 @@ class PortalSpider(scrapy.Spider):
                 continue
             self.crawler.stats.inc_value("smmatlas/probes")
             yield self._request(state, probe_url, role=probe_role, probe=True)
+
+    def parse_app_script(self, response: Response) -> Iterator[Any]:
+        """An app's route manifest or bundle: the routes it names are pages to try."""
+        state = self.portals[response.meta["portal"]]
+        yield self.page_item(state, response, PageFacts(url=response.url), rendered=False)
+        if response.status == 200 and isinstance(response, TextResponse):
+            routes = 0
+            for url in routes_from_script(response.text, response.url):
+                if state.scheduled >= self.budget or routes >= wayin.MAX_ROUTES:
+                    break
+                if url in state.seen or not wayin.same_site(url, state.domain):
+                    continue
+                routes += 1
+                self.crawler.stats.inc_value("smmatlas/app_routes")
+                yield self._request(state, url, role=link_role(url, ""))
+        yield from self._finish(state)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         state = self.portals[response.meta["portal"]]
