@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from extract.cards import card_offers
 from extract.classify import classify
+from extract.domains import region_for
 from extract.kvrows import kv_offers
 from extract.model import Offer
 from extract.parsed import ParsedPage
-from extract.prices import find_currency
+from extract.prices import SITE_REGION, find_currency
 from extract.rows import GridResult, grid_offers
 from extract.tables import Grid, HtmlElement, div_grids, heading_before, table_grids
 
@@ -135,7 +136,14 @@ def offers_of(page: ParsedPage) -> list[Offer]:
     doc = page.content_tree()
     if doc is None:
         return []
-    url = page.url
+    token = SITE_REGION.set(region_for(page.url))
+    try:
+        return _offers(doc, page.url)
+    finally:
+        SITE_REGION.reset(token)
+
+
+def _offers(doc: HtmlElement, url: str) -> list[Offer]:
     currency = page_currency(doc)
     offers, used = table_offers(doc, currency)
     offers += card_offers(doc, url, currency, used)

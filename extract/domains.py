@@ -58,3 +58,23 @@ def _valid_host(host: str | None) -> bool:
         and not label.startswith("-")
         for label in labels
     )
+
+
+_TLD_REGION = {"uk": "GB", "su": "RU", "eu": ""}
+
+
+def region_for(url: str) -> str | None:
+    """The site's country from its country-code TLD (.in -> IN), else None."""
+    host = urlsplit(url).hostname or ""
+    tld = host.rsplit(".", 1)[-1].lower()
+    if len(tld) != 2 or not tld.isalpha():
+        return None
+    region = _TLD_REGION.get(tld, tld.upper())
+    return region if region in _regions() else None
+
+
+@cache
+def _regions() -> frozenset[str]:
+    import phonenumbers
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)

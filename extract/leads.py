@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
-import phonenumbers
 from lxml import etree
 
 from config.vocab import load
 from extract import contacts, identifiers, payments
-from extract.domains import registered_domain
+from extract.domains import region_for, registered_domain
 from extract.model import Contact, Identifier, Payment, SoftwareHint
 from extract.parsed import ParsedPage, parse_html
 
@@ -29,7 +28,6 @@ _BLOCK = {
 # attributes whose values are prose or form defaults, never tracker/contact code
 _PROSE_ATTRS = {"placeholder", "value", "alt", "title", "aria-label", "content", "class", "style"}
 _URL_ATTRS = ("href", "src", "action", "data-src", "data-href", "data-url", "srcset", "poster")
-_TLD_REGION = {"uk": "GB", "su": "RU", "eu": ""}
 
 
 @dataclass(slots=True)
@@ -54,21 +52,6 @@ class PageView:
     # link URLs and text tokens (e-mail, @handle, +number). Not the operator's contacts;
     # `credit_hints(view)` turns them into SoftwareHint("vendor:<domain or handle>").
     credits: list[str] = field(default_factory=list)
-
-
-def region_for(url: str) -> str | None:
-    """Default phone region from the host's country-code TLD (.in -> IN), else None."""
-    host = urlsplit(url).hostname or ""
-    tld = host.rsplit(".", 1)[-1].lower()
-    if len(tld) != 2 or not tld.isalpha():
-        return None
-    region = _TLD_REGION.get(tld, tld.upper())
-    return region if region in _regions() else None
-
-
-@cache
-def _regions() -> frozenset[str]:
-    return frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
 def _decode_cfemail(hexdata: str) -> str | None:
@@ -362,9 +345,22 @@ def extract_leads(html: str, url: str) -> tuple[list[Payment], list[Contact], li
     return leads_of_view(parse_page(html, url))
 
 
+def view_for(page: ParsedPage) -> PageView:
+    """The page's `PageView`, built once per page whatever asks for it."""
+    view = page.memo.get("leads_view")
+    if view is None:
+        view = page.memo["leads_view"] = view_of(page.tree, page.url)
+    return view
+
+
 def leads_of(page: ParsedPage) -> tuple[list[Payment], list[Contact], list[Identifier]]:
     """Leads of a parsed page (the registry's `leads` extractor)."""
-    return leads_of_view(view_of(page.tree, page.url))
+    return leads_of_view(view_for(page))
+
+
+def credits_of(page: ParsedPage) -> list[SoftwareHint]:
+    """Theme authors and script vendors a page credits, as software hints (registry step)."""
+    return credit_hints(view_for(page))
 
 
 def leads_of_view(view: PageView) -> tuple[list[Payment], list[Contact], list[Identifier]]:

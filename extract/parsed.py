@@ -37,6 +37,7 @@ class ParsedPage:
     headers: dict[str, str] = field(default_factory=dict)
     role: str = "other"  # the role the crawl gave the page (entry, services, contact, ...)
     currency_hint: str | None = None  # the portal's currency so far, for JSON without one
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)  # per-page views, by name
     _stripped: bool = field(default=False, repr=False)
 
     @classmethod

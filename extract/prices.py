@@ -7,6 +7,7 @@ words (currency symbols, list-price words, "per 1000" words) are data in config/
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 
 from config.vocab import load
@@ -52,7 +53,13 @@ def _currency_pattern() -> str:
     return "(?-i:(?=[" + first + "])(?:" + "|".join(alts) + "))"  # the class fails fast
 
 
+# The site's country while one page's catalogue is read (set by extract.catalogue.offers_of):
+# settles "Rs" and other marks several countries use when a caller passes no region.
+SITE_REGION: ContextVar[str | None] = ContextVar("SITE_REGION", default=None)
+
+
 def _regional(mark: str, code: str, region: str | None) -> str:
+    region = region or SITE_REGION.get()
     table = load("currencies").get("ambiguous", {})
     base = mark.rstrip(".")
     choices = table.get(mark) or table.get(base) or table.get(base.capitalize())

@@ -38,6 +38,7 @@ EXTRACTORS: dict[str, Step] = {
     "leads": Step("extract.leads:leads_of", ("payments", "contacts", "identifiers"), "content"),
     "currency": Step("extract.catalogue:currency_of", ("currency",), "content"),
     "inline_json_offers": Step("extract.jsonpage:inline_json_offers_of", ("offers",), "catalogue"),
+    "credits": Step("extract.leads:credits_of", ("software",), "content"),
     "offers": Step("extract.catalogue:offers_of", ("offers",), "catalogue"),
     "json_offers": Step("extract.jsonpage:json_offers_of", ("offers",), "json"),
 }
