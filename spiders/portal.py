@@ -58,7 +58,8 @@ class PortalState:
     scheduled: int = 0
     seen: set[str] = field(default_factory=set)
     pages: list[PageVerdictInput] = field(default_factory=list)
-    rendered_pages: int = 0
+    rendered_pages: int = 0  # pages loaded in the browser
+    fetched: int = 0  # responses received (plain and rendered)
     offers: int = 0
     software: list[SoftwareHint] = field(default_factory=list)
     software_evidence: list[str] = field(default_factory=list)
@@ -162,6 +163,7 @@ class PortalSpider(scrapy.Spider):
     # --- callbacks -----------------------------------------------------------------------
     async def parse_page(self, response: Response):
         state = self.portals[response.meta["portal"]]
+        state.fetched += 1
         role = response.meta["role"]
         rendered = bool(response.meta.get("playwright"))
         found = await self._harvest(response) if rendered else None
@@ -340,6 +342,7 @@ class PortalSpider(scrapy.Spider):
     def parse_app_script(self, response: Response) -> Iterator[Any]:
         """An app's route manifest or bundle: the routes it names are pages to try."""
         state = self.portals[response.meta["portal"]]
+        state.fetched += 1
         yield self.page_item(state, response, PageFacts(url=response.url), rendered=False)
         if response.status == 200 and isinstance(response, TextResponse):
             routes = 0
@@ -355,6 +358,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         state = self.portals[response.meta["portal"]]
+        state.fetched += 1
         yield self.page_item(state, response, PageFacts(url=response.url), rendered=False)
         text = ""
         if response.status == 200 and isinstance(response, TextResponse):
@@ -370,6 +374,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         state = self.portals[response.meta["portal"]]
+        state.fetched += 1
         yield self.page_item(state, response, PageFacts(url=response.url), rendered=False)
         if response.status == 200:
             subs, pages = wayin.sitemap_requests(response.body, response.url, state.domain)
@@ -400,6 +405,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse_favicon(self, response: Response) -> Iterator[Any]:
         state = self.portals[response.meta["portal"]]
+        state.fetched += 1
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         facts = PageFacts(url=response.url)
         if response.status == 200 and response.body and "html" not in ctype:
@@ -472,7 +478,7 @@ class PortalSpider(scrapy.Spider):
             "software": software,
             "software_evidence": state.software_evidence[:20],
             "reasons": reasons,
-            "pages": len(state.pages),
+            "pages": state.fetched,
             "rendered_pages": state.rendered_pages,
             "offers": state.offers,
             "errors": state.errors[:50],
