@@ -39,6 +39,7 @@ def test_platform_and_product_agree_with_truth(report):
 
 def test_status_and_currency_right_for_every_portal(report):
     assert report["status_wrong"] == []
+    assert report["kind_wrong"] == []
     assert report["currency_wrong"] == []
 
 

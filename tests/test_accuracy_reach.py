@@ -96,10 +96,13 @@ def test_offers_on_real_software_layouts(reach):
     assert reach["product_agreement"] >= 0.95
 
 
-def test_status_and_kind(reach):
+def test_status_kind_currency_and_software(reach):
     assert reach["missing"] == []
     assert reach["status_accuracy"] >= 0.95, reach["status_wrong"]
     assert reach["kind_wrong"] == []
+    assert reach["currency_wrong"] == []
+    assert any(t.get("software") for t in reach["truth"].values())
+    assert reach["software_wrong"] == []  # SmartPanel 4.x is recognised
 
 
 def test_payments_and_contacts(reach):
