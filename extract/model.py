@@ -25,6 +25,7 @@ class Offer:
     max: int | None = None
     refill: bool | None = None
     kind: str = "rate"  # "rate" (price per `per` units, panel rows) or "package" (fixed bundle)
+    flags: list[str] = field(default_factory=list)  # implausible values, extract/sanity.py
 
 
 @dataclass(slots=True)
