@@ -132,6 +132,7 @@ class Offer(Base):
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
+    flags: Mapped[list | None] = mapped_column(JSON)  # implausible values (extract/sanity.py)
 
     portal: Mapped[Portal] = relationship(back_populates="offers")
 
