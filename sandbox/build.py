@@ -69,11 +69,14 @@ def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
             rows = [r for r in catalogues.rows(ds, day) if r.sid in have or r.sid in extra]
         spec = {**spec, "headers": catalogues.header(ds)}
         icon = png(f"{seed}|{spec.get('cluster') or spec['host']}")
+        shared = cl.leads(spec.get("cluster"))
+        if epoch == 0 and shared and spec.get("early_upi"):  # the operator rotated its UPI ID
+            shared = {**shared, "upi": spec["early_upi"]}
         site = build_panel(
             spec,
             rows,
             _rng(seed, spec["host"]),
-            cl.leads(spec.get("cluster")),
+            shared,
             mmh3_favicon(icon),
             day,
             ds,
@@ -108,7 +111,12 @@ def curated(seed: int, epoch: int) -> list[tuple[Site, dict]]:
         out.append((site, cl.hosting(spec.get("cluster"), spec["host"])))
     portal_urls = [s.url for s, _ in out]
     for spec in w["decoy"]:
-        if spec["type"] == "dead":
+        if spec["type"] == "dead" and epoch == 0 and spec.get("early"):  # alive, then died
+            early = {**spec["early"], "host": spec["host"]}
+            icon = png(f"{seed}|{spec['host']}")
+            site = build_storefront(early, _rng(seed, spec["host"]), None, mmh3_favicon(icon))
+            site.page("/favicon.ico", icon, "image/png")
+        elif spec["type"] == "dead":
             site = Site(spec["host"], spec["host"].removeprefix("www."), dead=True)
             site.truth = empty_truth(site, "unreachable", None, None, [])
         else:
