@@ -105,6 +105,15 @@ class Capture(Base):
     warc_file: Mapped[str | None] = mapped_column(Text)
     warc_offset: Mapped[int | None]
     screenshot: Mapped[str | None] = mapped_column(Text)
+    # evidence-grade capture (issue 8): where the response came from, its WARC record, the
+    # newest record proving presence (a revisit on a recrawl), and a hashed screenshot
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    warc_record_id: Mapped[str | None] = mapped_column(String(100))
+    last_warc_file: Mapped[str | None] = mapped_column(Text)
+    last_warc_offset: Mapped[int | None]
+    revisits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    screenshot_at: Mapped[datetime | None]
 
 
 class Offer(Base):
