@@ -64,6 +64,18 @@ class Link:
 
 
 @dataclass(slots=True)
+class OffsiteLink:
+    """A link to another site, with its context (discovery: extract/offsite.py)."""
+
+    url: str  # absolute
+    domain: str  # its registered domain
+    text: str  # anchor text
+    kind: str  # listing, cross_link, provider_api, child_panel
+    context: str = ""  # words around the link
+    source_role: str = "other"  # the role the crawl gave the page it stands on
+
+
+@dataclass(slots=True)
 class PageSignals:
     """What a page is, independent of its catalogue."""
 
@@ -88,6 +100,7 @@ class PageFacts:
     identifiers: list[Identifier] = field(default_factory=list)
     software: list[SoftwareHint] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    offsite: list[OffsiteLink] = field(default_factory=list)  # links to other sites
     signals: PageSignals = field(default_factory=PageSignals)
     currency: str | None = None  # the page's display currency (price metadata, switcher)
     errors: list[str] = field(default_factory=list)  # "extractor: error" of steps that failed

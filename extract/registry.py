@@ -35,6 +35,7 @@ EXTRACTORS: dict[str, Step] = {
     "software": Step("extract.software:software_of", ("software",), "answered"),
     "links": Step("extract.links:links_of", ("links",), "content"),
     "app_links": Step("extract.applinks:app_links_of", ("links",), "content"),
+    "offsite": Step("extract.offsite:offsite_of", ("offsite",), "content"),
     "leads": Step("extract.leads:leads_of", ("payments", "contacts", "identifiers"), "content"),
     "currency": Step("extract.catalogue:currency_of", ("currency",), "content"),
     "inline_json_offers": Step("extract.jsonpage:inline_json_offers_of", ("offers",), "catalogue"),
