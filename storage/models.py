@@ -227,3 +227,50 @@ OFFER_FACTS = (
 )  # fmt: skip
 
 LEAD_MODELS = {"payments": Payment, "contacts": Contact, "identifiers": Identifier}
+
+
+class Sighting(Base):
+    """Where an off-site link or a shared value was seen: page, capture, time, hash (issue 9).
+
+    Kinds: listing, cross_link, provider_api, child_panel (off-site links of crawled pages),
+    ct_log (a certificate-log answer), seed, shared_value (a pivot inside the atlas)."""
+
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("url", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(String(500))  # the link's URL, the name, the shared value
+    domain: Mapped[str] = mapped_column(String(253), index=True)  # the domain it names
+    source: Mapped[str | None] = mapped_column(String(253))  # portal (or source) it was seen on
+    portal_id: Mapped[int | None] = mapped_column(ForeignKey("portals.id"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    url: Mapped[str] = mapped_column(Text)  # the page (or query) it stands on
+    text: Mapped[str | None] = mapped_column(Text)  # anchor text
+    context: Mapped[str | None] = mapped_column(Text)  # words around it
+    role: Mapped[str | None] = mapped_column(String(20))  # the source page's role
+    sha256: Mapped[str | None] = mapped_column(String(64))  # of the page / answer body
+    seen_at: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+
+class Candidate(Base):
+    """A domain discovery found: why, how strongly, and what became of it (issue 9)."""
+
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    url: Mapped[str] = mapped_column(Text)  # entry URL to crawl
+    reason: Mapped[str] = mapped_column(String(30))  # why it was first found
+    reasons: Mapped[list] = mapped_column(JSON, default=list)  # every reason seen since
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    # new, queued, crawled, portal, rejected, approved, ignored
+    state: Mapped[str] = mapped_column(String(12), index=True, default="new")
+    found_from: Mapped[str | None] = mapped_column(String(253))  # who named it first
+    sighting_id: Mapped[int | None] = mapped_column(ForeignKey("sightings.id"))  # first sighting
+    round: Mapped[int] = mapped_column(default=0)  # the discover round that found it
+    verdict: Mapped[str | None] = mapped_column(String(20))  # portal status once crawled
+    note: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
