@@ -28,12 +28,19 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 6
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP endpoint that runs Python in the crawler
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {"storage.pipelines.SqlPipeline": 300}
+
+# --- scope: every request must be http(s) to a public address (spiders/scope.py) -------------
+DOWNLOADER_MIDDLEWARES = {"spiders.scope.ScopeGuard": 50}
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}  # never fetched
+PLAYWRIGHT_ABORT_REQUEST = "spiders.scope.browser_abort"  # the same rules in the browser
+SMMATLAS_ALLOW_PRIVATE = False  # lab use only: let private/loopback targets through
 
 # --- the atlas -------------------------------------------------------------------------------
 SMMATLAS_DB = None  # SQLAlchemy URL; None: SMMATLAS_DB env or sqlite under the data folder
