@@ -24,11 +24,42 @@ def configure(settings: Settings) -> None:
     handlers.setdefault("http", PLAYWRIGHT_HANDLER)
     handlers.setdefault("https", PLAYWRIGHT_HANDLER)
     settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+    launch = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
+    args = [a for a in launch.get("args", []) if a not in QUIET_BROWSER_ARGS]
+    launch["args"] = [*args, *QUIET_BROWSER_ARGS]
     proxy = settings.get("SMMATLAS_PROXY")
     if proxy:
-        launch = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
-        launch["proxy"] = {"server": proxy}
-        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="spider")
+        launch["proxy"] = browser_proxy(proxy)
+        # loopback too goes through the proxy (Chromium bypasses it for loopback by default)
+        launch["args"].append("--proxy-bypass-list=<-loopback>")
+    settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="spider")
+
+
+# The browser talks to nobody on its own: no vendor update, sync, sign-in or field trials.
+QUIET_BROWSER_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-breakpad",
+    "--no-pings",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+)
+
+
+def browser_proxy(proxy: str) -> dict:
+    """Playwright's proxy option: credentials go in their own fields (Chromium ignores them
+    in the server URL)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(proxy)
+    out = {"server": parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()}
+    if parts.username is not None:
+        out["username"] = unquote(parts.username)
+        out["password"] = unquote(parts.password or "")
+    return out
 
 
 RECORDER_KEY = "smmatlas_recorder"  # request meta: the ResponseRecorder of a harvested page
