@@ -9,7 +9,7 @@ Design rules:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -219,6 +219,22 @@ class HostingResult(Base):
     fetched_at: Mapped[datetime]
     expires_at: Mapped[datetime]
 
+
+
+class ExchangeRate(Base):
+    """Units of a currency per 1 US dollar on a date (issue 11): the shipped rates file
+    (config/rates/usd.csv) and rates a user imports (`smmatlas rates import`). Rows are never
+    replaced: for one date the newest import wins."""
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (UniqueConstraint("currency", "date", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), index=True)
+    date: Mapped[date]
+    per_usd: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)  # the file (and its stated source)
+    imported_at: Mapped[datetime]
 
 # the facts of an offer as extracted (extract.model.Offer) and as exported (the contract)
 OFFER_FACTS = (
