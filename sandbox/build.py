@@ -20,7 +20,7 @@ from sandbox.storefronts import build_storefront
 
 WORLD = Path(__file__).with_name("spec") / "world.toml"
 EPOCHS = ("early", "late")
-WORLDS = ("curated", "reach")
+WORLDS = ("curated", "reach", "discovery")
 
 
 def world() -> dict:
@@ -181,6 +181,10 @@ def build_web(
             from sandbox.scale import scale_sites
 
             sites = scale_sites(seed, i, portals)
+        elif world == "discovery":
+            from sandbox.discovery import discovery_sites
+
+            sites = discovery_sites(seed, i)
         elif world == "reach":
             from sandbox.reach import reach_sites
 
@@ -188,4 +192,8 @@ def build_web(
         else:
             sites = curated(seed, i)
         n = write_epoch(out_dir / epoch, epoch, seed, sites, pretty=not portals)
+        if world == "discovery":
+            from sandbox.discovery import write_extras
+
+            write_extras(out_dir / epoch, seed, sites)
     return {"epochs": list(EPOCHS), "sites": n, "seconds": round(time.monotonic() - t0, 2)}
