@@ -23,3 +23,26 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def crawl_built_world(root: Path) -> tuple[str, dict, dict]:
+    """Crawl every site of the sandbox web built at `root / "web"` (epoch late, render auto)
+    into `root/atlas.db`; return (db URL, JSON export, truth by domain)."""
+    import json
+
+    from atlas.evaluate import load_truth
+    from sandbox.testing import running_sandbox
+
+    manifest = json.loads((root / "web" / "late" / "manifest.json").read_text())
+    seeds = root / "seeds.txt"
+    seeds.write_text("\n".join(s["url"] for s in manifest["sites"]))
+    db = f"sqlite:///{root / 'atlas.db'}"
+    with running_sandbox(root / "web") as server:
+        proc = run_cli(
+            "crawl", "--seeds", str(seeds), "--db", db, "--data", str(root),
+            "--proxy", server.proxy_url, "--render", "auto", "-q",
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = run_cli("export", "--db", db)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return db, json.loads(out.stdout), load_truth(root / "web" / "late" / "truth")

@@ -7,34 +7,21 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_cli
+from helpers import crawl_built_world
 
-from atlas.evaluate import evaluate, load_truth, score_offers, score_set
+from atlas.evaluate import evaluate, score_offers, score_set
 from sandbox.build import build_web
-from sandbox.testing import running_sandbox
 
 
 @pytest.fixture(scope="module")
 def reach(tmp_path_factory):
     root = tmp_path_factory.mktemp("reach")
     build_web(root / "web", seed=1, world="reach")
-    manifest = json.loads((root / "web" / "late" / "manifest.json").read_text())
-    seeds = root / "seeds.txt"
-    seeds.write_text("\n".join(s["url"] for s in manifest["sites"]))
-    db = f"sqlite:///{root / 'atlas.db'}"
-    with running_sandbox(root / "web") as server:
-        proc = run_cli(
-            "crawl", "--seeds", str(seeds), "--db", db, "--data", str(root),
-            "--proxy", server.proxy_url, "--render", "auto", "-q",
-        )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = run_cli("export", "--db", db)
-    assert out.returncode == 0, out.stderr[-2000:]
-    truth = load_truth(root / "web" / "late" / "truth")
-    report = evaluate(json.loads(out.stdout), truth)
+    db, export, truth = crawl_built_world(root)
+    report = evaluate(export, truth)
     print(json.dumps(report, indent=1, ensure_ascii=False))
     report["truth"] = truth
-    report["export"] = {p["domain"]: p for p in json.loads(out.stdout)["portals"]}
+    report["export"] = {p["domain"]: p for p in export["portals"]}
     report["db"] = db
     return report
 

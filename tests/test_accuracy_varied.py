@@ -6,31 +6,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_cli
+from helpers import crawl_built_world, run_cli
 
-from atlas.evaluate import evaluate, load_truth
+from atlas.evaluate import evaluate
 from sandbox.build import build_web
-from sandbox.testing import running_sandbox
 
 
 @pytest.fixture(scope="module")
 def varied(tmp_path_factory):
     root = tmp_path_factory.mktemp("varied")
     build_web(root / "web", seed=20261129, portals=60)
-    manifest = json.loads((root / "web" / "late" / "manifest.json").read_text())
-    seeds = root / "seeds.txt"
-    seeds.write_text("\n".join(s["url"] for s in manifest["sites"]))
-    db = f"sqlite:///{root / 'atlas.db'}"
-    with running_sandbox(root / "web") as server:
-        proc = run_cli(
-            "crawl", "--seeds", str(seeds), "--db", db, "--data", str(root),
-            "--proxy", server.proxy_url, "--render", "auto", "-q",
-        )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = run_cli("export", "--db", db)
-    assert out.returncode == 0, out.stderr[-2000:]
-    truth = load_truth(root / "web" / "late" / "truth")
-    report = evaluate(json.loads(out.stdout), truth)
+    db, export, truth = crawl_built_world(root)
+    report = evaluate(export, truth)
     print(json.dumps({k: v for k, v in report.items() if k != "problems"}, indent=1))
     clusters = run_cli("clusters", "--db", db, "--format", "json")
     assert clusters.returncode == 0, clusters.stderr[-2000:]
