@@ -1,4 +1,9 @@
-"""Exports: the JSON contract (../shared/contract/portals.schema.json) and a CSV of offers."""
+"""Exports: the JSON contract (../shared/contract/portals.schema.json) and a CSV of offers.
+
+Every output format is registered by name in atlas/exporters.py. Offers carry
+`price_usd_per_1000` (atlas/rates.py, the rate of the capture date) beside the original price;
+CSV cells are spreadsheet-safe (atlas/cells.py).
+"""
 
 from __future__ import annotations
 
@@ -37,10 +42,37 @@ OFFER_CSV_COLUMNS = [
     "max",
     "refill",
     "kind",
+    "price_usd_per_1000",
     "url",
+    "capture_url",
+    "captured_at",
+    "capture_sha256",
     "first_seen",
     "last_seen",
 ]
+
+
+class ExportError(ValueError):
+    """An export the user asked for that cannot be made (e.g. an unknown --domain)."""
+
+
+def check_domains(session: Session, domains: list[str] | None) -> list[str] | None:
+    """The domains asked for, each known to the atlas; else ExportError naming the unknown."""
+    if not domains:
+        return None
+    wanted = [d.strip().lower().rstrip(".") for d in domains if d.strip()]
+    known = set(session.execute(select(Portal.domain)).scalars())
+    unknown = [d for d in wanted if d not in known]
+    if unknown:
+        import difflib
+
+        hints = sorted({m for d in unknown for m in difflib.get_close_matches(d, known, 3)})
+        raise ExportError(
+            f"no portal in the atlas has the domain {', '.join(unknown)}"
+            + (f" (did you mean: {', '.join(hints)}?)" if hints else "")
+            + f"; {len(known)} portals are known: `smmatlas portals` lists them"
+        )
+    return wanted
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -100,7 +132,22 @@ def one_sighting_each(offers: list[Offer]) -> list[Offer]:
     ]
 
 
+def _captures_by_id(session: Session) -> dict[int, Capture]:
+    return {c.id: c for c in session.execute(select(Capture)).scalars()}
+
+
+def _usd(rates, o: Offer, captures: dict[int, Capture]) -> float | None:
+    capture = captures.get(o.capture_id) if o.capture_id else None
+    return rates.usd_per_1000(
+        o.price, o.currency, o.per, capture.fetched_at if capture else o.last_seen
+    )
+
+
 def portal_records(session: Session, domains: list[str] | None = None) -> list[dict[str, Any]]:
+    from atlas.rates import RateTable
+
+    rates = RateTable.load(session)
+    capture_rows = _captures_by_id(session)
     offers = _by_portal(session, Offer)
     payments = _by_portal(session, Payment)
     contacts = _by_portal(session, Contact)
@@ -126,6 +173,7 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
             "offers": [
                 {
                     **{name: getattr(o, name) for name in OFFER_FACTS},
+                    "price_usd_per_1000": _usd(rates, o, capture_rows),
                     "url": o.url,
                     "seen_at": _iso(o.last_seen),
                 }
@@ -161,24 +209,47 @@ def export_json(session: Session, domains: list[str] | None = None) -> dict[str,
     }
 
 
-def export_offers_csv(session: Session) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(OFFER_CSV_COLUMNS)
-    rows = session.execute(
+def offer_rows(session: Session, domains: list[str] | None = None) -> list[list[Any]]:
+    """One row per offer (OFFER_CSV_COLUMNS), by domain; raw values (not yet cell-safe)."""
+    from atlas.rates import RateTable
+
+    rates = RateTable.load(session)
+    captures = _captures_by_id(session)
+    query = (
         select(Portal.domain, Offer)
         .join(Offer, Offer.portal_id == Portal.id)
         .order_by(Portal.domain, Offer.id)
     )
+    if domains:
+        query = query.where(Portal.domain.in_(domains))
     by_portal: dict[str, list[Offer]] = {}
-    for domain, o in rows:
+    for domain, o in session.execute(query):
         by_portal.setdefault(domain, []).append(o)
-    for domain, o in ((d, o) for d, group in by_portal.items() for o in one_sighting_each(group)):
-        writer.writerow(
-            [domain]
-            + [
-                getattr(o, c) if "seen" not in c else _iso(getattr(o, c))
-                for c in OFFER_CSV_COLUMNS[1:]
-            ]
-        )
-    return buf.getvalue()
+    rows = []
+    for domain, group in by_portal.items():
+        for o in one_sighting_each(group):
+            c = captures.get(o.capture_id) if o.capture_id else None
+            values = {
+                **{name: getattr(o, name) for name in OFFER_CSV_COLUMNS if hasattr(Offer, name)},
+                "domain": domain,
+                "price_usd_per_1000": _usd(rates, o, captures),
+                "capture_url": c.url if c else None,
+                "captured_at": _iso(c.fetched_at) if c else None,
+                "capture_sha256": c.sha256 if c else None,
+                "first_seen": _iso(o.first_seen),
+                "last_seen": _iso(o.last_seen),
+            }
+            rows.append([values[name] for name in OFFER_CSV_COLUMNS])
+    return rows
+
+
+def export_offers_csv(session: Session, domains: list[str] | None = None, bom: bool = False) -> str:
+    """Offers as CSV: spreadsheet-safe cells, UTF-8 (with a byte-order mark if `bom`)."""
+    from atlas.cells import safe_row
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(OFFER_CSV_COLUMNS)
+    for row in offer_rows(session, domains):
+        writer.writerow(safe_row(row))
+    return ("\ufeff" if bom else "") + buf.getvalue()
