@@ -22,19 +22,24 @@ def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
         metavar="URL",
-        help="SQLAlchemy database URL (default: $SMMATLAS_DB or sqlite:///data/atlas.db); "
-        "e.g. postgresql+psycopg://user@127.0.0.1:5432/atlas",
+        help="SQLAlchemy database URL (default: $SMMATLAS_DB or sqlite:///<data home>/atlas.db, "
+        "see README 'Where data goes'); e.g. postgresql+psycopg://user@127.0.0.1:5432/atlas",
+    )
+    p.add_argument(
+        "--create", action="store_true", help="create the SQLite atlas --db names if missing"
     )
 
 
 # --- commands -------------------------------------------------------------------------------
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from atlas.crawl import CrawlInputError, CrawlOptions, read_seeds, run_crawl
+    from atlas.crawl import CrawlInputError, CrawlOptions, parse_age, read_seeds, run_crawl
+    from atlas.crawl_cli import crawl_exit, crawl_extra
 
     try:
         targets = list(args.targets)
         if args.seeds:
             targets += read_seeds(args.seeds)
+        extra = crawl_extra(args, parse_age)
         summary = run_crawl(
             CrawlOptions(
                 targets=targets,
@@ -45,11 +50,18 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 data=args.data,
                 resume=not args.no_resume,
                 concurrency=args.concurrency,
-                log_level="DEBUG" if args.verbose else ("WARNING" if args.quiet else "INFO"),
+                log_level="DEBUG" if args.verbose else ("CRITICAL" if args.quiet else "WARNING"),
+                **extra,
             )
         )
     except CrawlInputError as exc:
         raise UserError(str(exc)) from exc
+    except Exception as exc:  # locked atlas, dead network path: a message and their own code
+        code = crawl_exit(exc)
+        if code is None:
+            raise
+        print(f"smmatlas: error: {exc}", file=sys.stderr)
+        return code
     stats = summary["stats"]
     print(
         f"run {summary['run_id']} {summary['status']}"
@@ -58,7 +70,30 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         f"{stats.get('smmatlas/render/decided', 0)} rendered in the browser, "
         f"{len(summary['skipped'])} already done"
     )
-    return 0 if summary["status"] == "finished" else EXIT_FAILED
+    if not args.quiet:
+        for line in summary.get("report", []):
+            print(line)
+    return summary["exit"]
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from atlas.diff import DiffError, diff, diff_rows
+    from atlas.query import format_rows
+    from storage.db import open_db
+
+    engine, sessions = open_db(args.db)
+    try:
+        with sessions() as session:
+            result = diff(session, args.since)
+    except DiffError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if args.format == "json":
+        print(json.dumps(result, indent=1, ensure_ascii=False, default=str))
+    else:
+        print(format_rows(*diff_rows(result), fmt=args.format))
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -215,8 +250,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--concurrency", type=int, help="concurrent requests (default 32)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    p.add_argument("-q", "--quiet", action="store_true", help="warnings only")
+    p.add_argument("-q", "--quiet", action="store_true", help="nothing but the summary line")
+    from atlas.crawl_cli import add_crawl_options
+
+    add_crawl_options(p)
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser(
+        "diff",
+        help="what changed since a run or a date",
+        description="Portals new, gone and back; offers added, removed and repriced; payment "
+        "accounts, contacts and identifiers added and removed; hosting changes.",
+    )
+    p.add_argument("--since", metavar="RUN|DATE", help="default: the run before the newest")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    _add_db(p)
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser(
         "export",
@@ -323,7 +372,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    from atlas.home import require_existing, use_data_home
+
+    use_data_home()  # $SMMATLAS_DATA, $SMMATLAS_HOME or the per-user data directory
     try:
+        if args.command not in ("db", "crawl") and not getattr(args, "create", True):
+            require_existing(args.db)  # a typo in --db is an error, not a new empty atlas
         return func(args)
     except (UserError, DatabaseError) as exc:
         print(f"smmatlas: error: {exc}", file=sys.stderr)

@@ -1,20 +1,35 @@
-"""Run a crawl in this process: open (or resume) a run, crawl with Scrapy, close the run."""
+"""Run a crawl in this process: take the atlas's lock, check the network path, open (or
+resume) a run, crawl with Scrapy, close the run; exit codes for unattended use."""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from atlas.health import check_network
+from atlas.lock import atlas_lock
+from atlas.progress import Progress
 from extract.domains import normalise_seed, registered_domain
 from spiders.portal import PortalSpider
 from spiders.render import RENDER_MODES
 from storage.db import data_dir, default_url, open_db
 from storage.runs import close_run, json_counts, open_run
+
+# exit codes of `smmatlas crawl` (README "Exit codes"); 2 is argparse's bad input
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_PARTIAL = 3  # the run ended before every portal was crawled (interrupted, stopped)
+EXIT_UNREACHABLE = 4  # nothing reachable: health check failed, or every portal unreachable
+EXIT_LOCKED = 5  # another crawl holds this atlas's lock
+DEFAULT_RESUME_WITHIN = "12h"
 
 
 class CrawlInputError(ValueError):
@@ -32,6 +47,21 @@ class CrawlOptions:
     resume: bool = True
     concurrency: int | None = None
     log_level: str = "INFO"
+    wait: float | None = None  # seconds to wait for the lock (inf: for ever; None: not at all)
+    resume_within: timedelta | None = None
+    health_check: bool = True
+    progress: str = "auto"  # auto (live on a terminal, else plain), live, plain, off
+    log_file: str | None = None
+
+
+def parse_age(text: str) -> timedelta:
+    """`12h`, `90m`, `2d`, `3600s`, `1d12h` -> timedelta."""
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    parts = re.fullmatch(r"(?:\s*\d+\s*[dhms])+\s*", text or "")
+    if not parts:
+        raise CrawlInputError(f"not an age: {text!r} (e.g. 12h, 90m, 2d)")
+    seconds = sum(int(n) * units[u] for n, u in re.findall(r"(\d+)\s*([dhms])", text))
+    return timedelta(seconds=seconds)
 
 
 def read_seeds(path: str) -> list[str]:
@@ -86,11 +116,30 @@ def run_crawl(opts: CrawlOptions) -> dict:
         raise CrawlInputError(f"the data folder {folder} is not writable")
     db_url = opts.db or (f"sqlite:///{folder / 'atlas.db'}" if opts.data else default_url())
     engine, sessions = open_db(db_url)
+    try:
+        with atlas_lock(db_url, engine, opts.wait):
+            if opts.health_check:
+                check_network(targets, opts.proxy)
+            return _crawl(opts, targets, folder, db_url, sessions)
+    finally:
+        engine.dispose()
+
+
+def _progress_mode(opts: CrawlOptions) -> str:
+    if opts.progress != "auto":
+        return opts.progress
+    if opts.log_level in ("CRITICAL", "ERROR"):
+        return "off"
+    return "live" if sys.stderr.isatty() else "plain"
+
+
+def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, sessions) -> dict:
     recorded = {"render": opts.render, "proxy": opts.proxy, "budget": opts.budget}
-    run_id, done, resumed = open_run(sessions, targets, recorded, resume=opts.resume)
-    skip = sorted(
-        d for d in done if d in {registered_domain(normalise_seed(t)[0]) for t in targets}
+    run_id, done, resumed = open_run(
+        sessions, targets, recorded, resume=opts.resume, resume_within=opts.resume_within
     )
+    domains = {registered_domain(normalise_seed(t)[0]) for t in targets}
+    skip = sorted(d for d in done if d in domains)
 
     settings = get_project_settings()
     settings.setmodule("config.settings", priority="project")
@@ -104,11 +153,17 @@ def run_crawl(opts: CrawlOptions) -> dict:
         "SMMATLAS_SKIP_DOMAINS": skip,
         "LOG_LEVEL": opts.log_level,
     }
+    if opts.log_file:  # the file gets the whole story; the terminal only progress and summary
+        overrides.update({"LOG_FILE": opts.log_file, "LOG_FILE_APPEND": True})
+        if opts.log_level != "DEBUG":
+            overrides["LOG_LEVEL"] = "INFO"
     if opts.concurrency:
         overrides["CONCURRENT_REQUESTS"] = opts.concurrency
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
+    progress = Progress(max(len(domains) - len(skip), 0), _progress_mode(opts), opts.budget)
+    progress.connect(crawler)
     status = "failed"
     try:
         process.crawl(crawler, urls=targets)
@@ -119,6 +174,41 @@ def run_crawl(opts: CrawlOptions) -> dict:
         stats = json_counts(crawler.stats.get_stats())
         stats.update({"skipped_finished": len(skip), "resumed": resumed})
         close_run(sessions, run_id, status, stats)
-        engine.dispose()
     logging.getLogger(__name__).info("run %s %s", run_id, status)
-    return {"run_id": run_id, "status": status, "resumed": resumed, "skipped": skip, "stats": stats}
+    crawled = progress.done
+    if status != "finished" or crawled + len(skip) < len(domains):
+        code = EXIT_PARTIAL
+    elif (
+        crawled
+        and len(progress.failed) == crawled
+        and all(f.endswith("(unreachable)") for f in progress.failed)
+    ):
+        code = EXIT_UNREACHABLE
+    else:
+        code = EXIT_OK
+    return {
+        "report": _report(sessions, progress.failed),
+        "run_id": run_id,
+        "status": status,
+        "resumed": resumed,
+        "skipped": skip,
+        "stats": stats,
+        "not_active": progress.failed,
+        "exit": code,
+    }
+
+
+def _report(sessions, not_active: list[str]) -> list[str]:
+    """The end of the run: what changed since the run before, which portals failed."""
+    from atlas.diff import DiffError, diff, summary_line
+
+    lines = []
+    with sessions() as session:
+        try:
+            lines.append(summary_line(diff(session)))
+        except DiffError:
+            lines.append("first crawl of this atlas: everything is new")
+    if not_active:
+        shown = ", ".join(not_active[:20]) + (" ..." if len(not_active) > 20 else "")
+        lines.append(f"not active ({len(not_active)}): {shown}")
+    return lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,12 +33,23 @@ def _alive(pid: int | None) -> bool:
         return True
 
 
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def open_run(
-    sessions: sessionmaker[Session], seeds: list[str], settings: dict, resume: bool = True
+    sessions: sessionmaker[Session],
+    seeds: list[str],
+    settings: dict,
+    resume: bool = True,
+    resume_within: timedelta | None = None,
 ) -> tuple[int, set[str], bool]:
     """Start a run, or resume the newest interrupted run of the same seeds.
 
-    Returns (run_id, domains already finished in it, resumed?).
+    A run that started longer than `resume_within` ago is not resumed: it is marked
+    `abandoned` (its facts stay) and a new run starts. Returns (run_id, domains already
+    finished in it, resumed?).
     """
     key = seeds_key(seeds)
     with sessions() as session:
@@ -49,7 +60,18 @@ def open_run(
                 .order_by(CrawlRun.id.desc())
                 .limit(1)
             ).scalar_one_or_none()
-            if previous is not None and not _alive(previous.pid):
+            stale = (
+                previous is not None
+                and resume_within is not None
+                and datetime.now(UTC) - _utc(previous.started_at) > resume_within
+            )
+            if stale and not _alive(previous.pid):
+                previous.status = "abandoned"
+                previous.outcome = "; ".join(
+                    x for x in (previous.outcome, f"not resumed: older than {resume_within}") if x
+                )
+                session.commit()
+            elif previous is not None and not _alive(previous.pid):
                 done = set(
                     session.execute(
                         select(Portal.domain)
