@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from extract.model import Offer as OfferFact
 from extract.model import PageFacts
-from storage.evidence import WarcStore, sha256
+from storage.evidence import WarcStore, sha256, store_screenshot
 from storage.models import (
     OFFER_FACTS,
     Capture,
@@ -100,35 +100,59 @@ class AtlasWriter:
         self.commit()
 
     # --- pages -----------------------------------------------------------------------------
-    def add_page(self, item: dict[str, Any]) -> int:
+    def add_page(self, item: dict[str, Any]) -> int | None:
+        if item.get("type") == "screenshot":  # a browser load of a page already captured
+            return self.add_screenshot(item)
         fetched_at: datetime = item["fetched_at"]
         pid = self.portal_id(item["domain"], item["url"], fetched_at)
         capture_id = self._capture(pid, item)
+        if item.get("screenshot"):
+            self._screenshot(capture_id, item["screenshot"], fetched_at)
         facts: PageFacts = item["facts"]
         self._offers(pid, capture_id, facts, fetched_at)
         self._leads(pid, capture_id, facts, fetched_at)
+        if facts.offsite:
+            self._sightings(pid, capture_id, item, facts, fetched_at)
         self.pending += 1
         return capture_id
 
     def _capture(self, pid: int, item: dict[str, Any]) -> int:
+        """The capture of this page's body: a new response record the first time this body is
+        seen at this URL, else a revisit record (no body) on the capture that holds it."""
         body: bytes = item["body"]
         digest = sha256(body)
         now: datetime = item["fetched_at"]
-        existing = self.session.execute(
-            select(Capture.id).where(Capture.url == item["url"], Capture.sha256 == digest)
-        ).scalar_one_or_none()
-        if existing is not None:
-            self.session.execute(
-                update(Capture).where(Capture.id == existing).values(last_fetched_at=now)
-            )
-            return existing
+        ip = item.get("ip_address")
         headers = [(k, v) for k, v in item["headers"] if k.lower() not in DROP_HEADERS]
-        offset = None
-        if self.warc is not None:
-            offset = self.warc.write(
-                item["url"], item["status"], headers, body, now, rendered=item["rendered"]
+        request_headers = item.get("request_headers")
+        existing = self.session.execute(
+            select(Capture.id, Capture.fetched_at, Capture.warc_record_id).where(
+                Capture.url == item["url"], Capture.sha256 == digest
             )
+        ).one_or_none()
+        if existing is not None:
+            values: dict[str, Any] = {"last_fetched_at": now}
+            if self.warc is not None:
+                written = self.warc.revisit(
+                    item["url"], item["status"], headers, digest, now,
+                    refers_to_date=existing.fetched_at, refers_to_id=existing.warc_record_id,
+                    ip=ip, request_headers=request_headers,
+                )  # fmt: skip
+                values.update(
+                    last_warc_file=self.warc.stored_path,
+                    last_warc_offset=written.offset,
+                    revisits=Capture.revisits + 1,
+                )
+            self.session.execute(update(Capture).where(Capture.id == existing.id).values(values))
+            return existing.id
+        written = None
+        if self.warc is not None:
+            written = self.warc.write(
+                item["url"], item["status"], headers, body, now,
+                rendered=item["rendered"], ip=ip, request_headers=request_headers,
+            )  # fmt: skip
         ctype = next((v for k, v in headers if k.lower() == "content-type"), None)
+        stored = self.warc.stored_path if self.warc else None
         capture = Capture(
             portal_id=pid,
             url=item["url"],
@@ -141,12 +165,43 @@ class AtlasWriter:
             fetched_at=now,
             last_fetched_at=now,
             run_id=self.run_id,
-            warc_file=str(self.warc.path) if self.warc else None,
-            warc_offset=offset,
+            warc_file=stored,
+            warc_offset=written.offset if written else None,
+            warc_record_id=written.record_id if written else None,
+            last_warc_file=stored,
+            last_warc_offset=written.offset if written else None,
+            ip_address=ip,
+            revisits=0,
         )
         self.session.add(capture)
         self.session.flush()
         return capture.id
+
+    def add_screenshot(self, item: dict[str, Any]) -> int | None:
+        """A screenshot of a page captured before (`url` and its body's `sha256`)."""
+        capture_id = self.session.execute(
+            select(Capture.id).where(Capture.url == item["url"], Capture.sha256 == item["sha256"])
+        ).scalar_one_or_none()
+        if capture_id is not None:
+            self._screenshot(capture_id, item["png"], item["taken_at"])
+        return capture_id
+
+    def _screenshot(self, capture_id: int, png: bytes, taken_at: datetime) -> None:
+        """Keep a PNG under the data folder (named by its SHA-256) for a capture that has none
+        yet: the first screenshot of a body stays its evidence."""
+        if self.warc is None:
+            return
+        has = self.session.execute(
+            select(Capture.screenshot).where(Capture.id == capture_id)
+        ).scalar_one_or_none()
+        if has:
+            return
+        digest, stored = store_screenshot(self.warc.data_root, png)
+        self.session.execute(
+            update(Capture)
+            .where(Capture.id == capture_id)
+            .values(screenshot=stored, screenshot_sha256=digest, screenshot_at=taken_at)
+        )
 
     def _offers(self, pid: int, capture_id: int, facts: PageFacts, now: datetime) -> None:
         if not facts.offers:
@@ -233,6 +288,31 @@ class AtlasWriter:
                     index_elements=["portal_id", col_a, col_b], set_={"last_seen": now}
                 )
                 self.session.execute(stmt)
+
+    def _sightings(
+        self, pid: int, capture_id: int, item: dict[str, Any], facts: PageFacts, now: datetime
+    ) -> None:
+        """Off-site links of the page (discovery): where each was seen, with page and capture."""
+        from storage.models import Sighting
+
+        digest = sha256(item["body"])
+        for link in facts.offsite:
+            values = {"capture_id": capture_id, "sha256": digest, "last_seen": now}
+            stmt = _insert(self.session, Sighting).values(
+                kind=link.kind,
+                value=link.url[:500],
+                domain=link.domain[:253],
+                source=item["domain"],
+                portal_id=pid,
+                url=facts.url,
+                text=link.text[:200] or None,
+                context=link.context[:300] or None,
+                role=link.source_role[:20],
+                seen_at=now,
+                **values,
+            )
+            stmt = stmt.on_conflict_do_update(index_elements=["url", "kind", "value"], set_=values)
+            self.session.execute(stmt)
 
     # --- transactions ----------------------------------------------------------------------
     def commit(self) -> None:

@@ -1,0 +1,176 @@
+"""Full-page screenshots (PNG) of the pages that carry evidence: each portal's entry page and
+every page that yields offers, payment methods or contacts.
+
+- A page rendered in the browser is shot with its live page, before the harvest touches it
+  (`take_live`, called from the spider's harvest step); the PNG rides on the page item.
+- A page fetched without the browser gets one browser load for its screenshot (`requests_for`):
+  a low-priority scrapy-playwright request through the same proxy, so screenshots come after
+  the portal's own pages and never take a slot of its page budget; its callback yields a
+  `screenshot` item (url, the captured body's sha256, png) that storage attaches to the capture.
+
+Bounded: at most `SMMATLAS_SCREENSHOTS_PER_PORTAL` (6) per portal and `SMMATLAS_SCREENSHOTS_MAX`
+(400) per run, pages taller than MAX_HEIGHT are cut there, a PNG larger than MAX_PNG is dropped,
+each shot has a timeout. On by default; `SMMATLAS_SCREENSHOTS=0` (setting or environment)
+switches them off, and `--render never` (no browser) has none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+
+log = logging.getLogger(__name__)
+
+META_KEY = "smmatlas_screenshot"  # response meta: PNG bytes of a rendered page's live shot
+MAX_HEIGHT = 16000  # CSS pixels of a full-page screenshot
+MAX_PNG = 8 * 1024 * 1024
+TIMEOUT_MS = 15000
+VIEWPORT_WIDTH = 1280
+PRIORITY = -500  # after every page of the crawl
+OFF = {"0", "false", "no", "off"}
+
+
+class Plan:
+    """How many screenshots were taken, per portal and in all, against the bounds."""
+
+    def __init__(self, settings) -> None:
+        value = settings.get("SMMATLAS_SCREENSHOTS")
+        if value is None:
+            value = os.environ.get("SMMATLAS_SCREENSHOTS", "1")
+        self.enabled = str(value).strip().lower() not in OFF
+        if settings.get("SMMATLAS_RENDER", "auto") == "never":
+            self.enabled = False  # no browser in this crawl
+        self.per_portal = settings.getint("SMMATLAS_SCREENSHOTS_PER_PORTAL", 6)
+        self.total = settings.getint("SMMATLAS_SCREENSHOTS_MAX", 400)
+        self.taken: Counter = Counter()
+        self.urls: set[str] = set()
+
+    def allow(self, domain: str, url: str) -> bool:
+        if not self.enabled or url in self.urls:
+            return False
+        if self.taken[domain] >= self.per_portal or sum(self.taken.values()) >= self.total:
+            return False
+        self.taken[domain] += 1
+        self.urls.add(url)
+        return True
+
+
+def plan(spider) -> Plan:
+    found = getattr(spider, "_screenshot_plan", None)
+    if found is None:
+        found = Plan(spider.crawler.settings)
+        spider._screenshot_plan = found
+    return found
+
+
+async def shoot(page) -> bytes | None:
+    """A full-page PNG of a live Playwright page (cut at MAX_HEIGHT); None if it fails."""
+    try:
+        height = await page.evaluate(
+            "() => Math.max(document.documentElement.scrollHeight,"
+            " document.body ? document.body.scrollHeight : 0)"
+        )
+        width = (page.viewport_size or {}).get("width") or VIEWPORT_WIDTH
+        options: dict[str, Any] = {"full_page": True, "type": "png", "timeout": TIMEOUT_MS}
+        if isinstance(height, int | float) and height > MAX_HEIGHT:
+            options["clip"] = {"x": 0, "y": 0, "width": width, "height": MAX_HEIGHT}
+        png = await page.screenshot(**options)
+    except Exception as exc:  # noqa: BLE001 - a failed screenshot leaves the capture as is
+        log.warning("screenshot of %s failed: %s", getattr(page, "url", "?"), exc)
+        return None
+    if len(png) > MAX_PNG:
+        log.warning("screenshot of %s dropped: %d bytes", page.url, len(png))
+        return None
+    return png
+
+
+async def take_live(spider, domain: str, response) -> None:
+    """Shoot a rendered page with its live Playwright page (before the harvest changes it);
+    the PNG is kept in `response.meta[META_KEY]` for the page item."""
+    page = response.meta.get("playwright_page")
+    if page is None or not plan(spider).allow(domain, response.url):
+        return
+    png = await shoot(page)
+    if png:
+        response.meta[META_KEY] = png
+        spider.crawler.stats.inc_value("smmatlas/screenshots/live")
+
+
+def wanted(role: str, facts, status: int) -> bool:
+    """The pages that carry evidence: the entry page, and pages with offers, payments or
+    contacts."""
+    if not 200 <= status < 300:
+        return False
+    return role == "entry" or bool(facts.offers or facts.payments or facts.contacts)
+
+
+def requests_for(spider, domain: str, response, facts, role: str, rendered: bool):
+    """A browser load for the screenshot of a page fetched without the browser, if wanted."""
+    if rendered or not wanted(role, facts, response.status):
+        return
+    if facts.signals.needs_render and plan(spider).enabled:
+        return  # rendered next (render auto): shot then with the live page
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if "html" not in ctype:
+        return
+    if not plan(spider).allow(domain, response.url):
+        return
+    from spiders import render
+
+    meta = render.render_meta()
+    meta.update(
+        {
+            "playwright_include_page": True,
+            "portal": domain,
+            "screenshot_of": hashlib.sha256(response.body).hexdigest(),
+            "screenshot_url": response.url,
+            "handle_httpstatus_all": True,
+        }
+    )
+    if getattr(spider, "proxy", None):
+        meta["proxy"] = spider.proxy
+    spider.crawler.stats.inc_value("smmatlas/screenshots/requested")
+    yield scrapy.Request(
+        response.url,
+        callback=_parse,
+        errback=_failed,
+        meta=meta,
+        priority=PRIORITY,
+        dont_filter=True,
+    )
+
+
+async def _parse(response):
+    """Callback of a screenshot request: shoot the live page, close it, yield the item."""
+    page = response.meta.get("playwright_page")
+    png = None
+    try:
+        if page is not None:
+            png = await shoot(page)
+    finally:
+        if page is not None:
+            await page.close()
+    if png:
+        yield {
+            "type": "screenshot",
+            "domain": response.meta["portal"],
+            "url": response.meta["screenshot_url"],
+            "sha256": response.meta["screenshot_of"],
+            "png": png,
+            "taken_at": datetime.now(UTC),
+        }
+
+
+def _failed(failure):
+    import asyncio
+
+    from spiders import render
+
+    asyncio.ensure_future(render.close_page(failure.request))
+    log.warning("screenshot of %s failed: %s", failure.request.url, failure.getErrorMessage())
