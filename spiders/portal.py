@@ -28,7 +28,7 @@ from extract.model import Identifier, PageFacts, SoftwareHint
 from extract.portal import PageVerdictInput, portal_verdict
 from extract.routes import routes_from_script
 from extract.software import portal_software
-from spiders import render, wayin
+from spiders import render, screenshots, wayin
 from spiders.decode import body_text
 from spiders.harvest import Harvest, harvest
 from spiders.workers import Extractor, default_workers
@@ -83,6 +83,14 @@ def _headers(response: Response) -> list[tuple[str, str]]:
         for value in values:
             out.append((key.decode("latin-1"), value.decode("latin-1")))
     return out
+
+
+def _request_headers(response: Response) -> list[tuple[str, str]]:
+    return [
+        (k.decode("latin-1"), v.decode("latin-1"))
+        for k, values in response.request.headers.items()
+        for v in values
+    ]
 
 
 class PortalSpider(scrapy.Spider):
@@ -188,6 +196,8 @@ class PortalSpider(scrapy.Spider):
         if role == "entry" and response.status in UNREACHABLE_STATUSES and not signals.challenge:
             state.entry_error = f"HTTP {response.status} at the entry page"
         yield self.page_item(state, response, facts, rendered)
+        for shot in screenshots.requests_for(self, state.domain, response, facts, role, rendered):
+            yield shot
         self._account(state, facts, response.url)
         target = wayin.redirect_target(response.status, headers, response.url) or (
             signals.redirect if ok else None
@@ -259,6 +269,7 @@ class PortalSpider(scrapy.Spider):
         if page is None:
             return None
         try:
+            await screenshots.take_live(self, response.meta["portal"], response)
             return await harvest(page, recorder=response.meta.get(render.RECORDER_KEY))
         except Exception as exc:  # a harvest that fails leaves the rendered page itself
             self.logger.warning("harvest of %s failed: %s", response.url, exc)
@@ -458,6 +469,11 @@ class PortalSpider(scrapy.Spider):
             "fetched_at": datetime.now(UTC),
             "rendered": rendered,
             "facts": facts,
+            # evidence (storage/evidence.py): the address connected to (a proxy's, through
+            # one), the request's headers, a screenshot of a rendered page (spiders/screenshots)
+            "ip_address": str(response.ip_address) if response.ip_address else None,
+            "request_headers": _request_headers(response) if body is None else None,
+            "screenshot": response.meta.get(screenshots.META_KEY) if body is None else None,
         }
 
     def portal_item(self, state: PortalState) -> dict:
