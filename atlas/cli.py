@@ -365,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default="data/demo", help="folder for the demo atlas")
     p.add_argument("--render", choices=["auto", "always", "never"], default="auto")
     p.set_defaults(func=cmd_demo)
+    from atlas.report import add_takedown_commands  # report, dossier, verify (issue 8)
+
+    add_takedown_commands(sub)
     return parser
 
 
