@@ -341,3 +341,80 @@ def run_report(args) -> int:
         print(f"{r['to']}: {r['name']} <{contact}> -> {r['email_file']}")
     print(f"wrote {summary['folder']} ({len(summary['recipients'])} recipients)")
     return 0
+
+
+# --- command line (registered by atlas/cli.py) ---------------------------------------------
+def _case_arguments(p) -> None:
+    p.add_argument("domain", nargs="?", metavar="DOMAIN", help="the portal (its domain)")
+    p.add_argument(
+        "--cluster", type=int, metavar="N", help="the N-th cluster of `smmatlas clusters`"
+    )
+    p.add_argument(
+        "--data", metavar="DIR", help="data folder of the evidence (default: the atlas's folder)"
+    )
+    p.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: $SMMATLAS_DB)")
+
+
+def _check_case_args(args) -> None:
+    from atlas.cli import UserError
+
+    if (args.domain is None) == (args.cluster is None):
+        raise UserError("name either a portal (DOMAIN) or a cluster (--cluster N), not both")
+
+
+def cmd_report(args) -> int:
+    _check_case_args(args)
+    return run_report(args)
+
+
+def cmd_dossier(args) -> int:
+    from atlas.dossier import run_dossier
+
+    _check_case_args(args)
+    return run_dossier(args)
+
+
+def cmd_verify(args) -> int:
+    from atlas.verify import run_verify
+
+    return run_verify(args)
+
+
+def add_takedown_commands(sub) -> None:
+    """`report`, `dossier` and `verify` subcommands."""
+    p = sub.add_parser(
+        "report",
+        help="write a takedown packet (XARF, e-mail, evidence) for a portal or a cluster",
+        description="Write XARF v4 reports (one per recipient), a plain-text e-mail to send, "
+        "and the evidence (WARC, WACZ, screenshots, manifest with SHA-256) for one portal or "
+        "one operator cluster. Abuse contacts come from RDAP (run `smmatlas enrich` first) "
+        "and from config/vocab/abuse.toml for payment providers and platforms.",
+    )
+    _case_arguments(p)
+    p.add_argument("--to", choices=RECIPIENTS, required=True, help="who the request goes to")
+    p.add_argument("-o", "--output", default="takedown", metavar="DIR", help="(default takedown)")
+    p.add_argument("--reporter", metavar="EMAIL", help="your e-mail (default $SMMATLAS_REPORTER)")
+    p.add_argument("--reporter-org", metavar="NAME", help="your organisation (default: domain)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "dossier",
+        help="write a self-contained HTML (and PDF) dossier of a portal or a cluster",
+        description="One HTML file (screenshots embedded) and a PDF printed by Chromium: "
+        "summary, catalogue and prices, payment accounts, contacts, identifiers, hosting and "
+        "abuse contacts, cluster ties, screenshots and the evidence table; with the evidence "
+        "and a manifest that `smmatlas verify` checks.",
+    )
+    _case_arguments(p)
+    p.add_argument("-o", "--output", default="dossiers", metavar="DIR", help="(default dossiers)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF (no browser needed)")
+    p.set_defaults(func=cmd_dossier)
+
+    p = sub.add_parser(
+        "verify",
+        help="check a packet or dossier folder: every hash and WARC record, offline",
+        description="Check every file against its manifest (SHA-256), read every WARC record "
+        "back with its digests, and name anything altered. Exit 1 when something is.",
+    )
+    p.add_argument("folder", metavar="DIR")
+    p.set_defaults(func=cmd_verify)

@@ -49,9 +49,9 @@ def _check_warc(path: Path, top: Path, found: Findings) -> dict[int, tuple[str, 
         with path.open("rb") as fh:
             it = ArchiveIterator(fh, check_digests=True)
             for record in it:
-                offset = it.get_record_offset()
                 payload = hashlib.sha256(record.content_stream().read()).hexdigest()
                 it.read_to_end(record)
+                offset = it.get_record_offset()  # (before the read, it would skip the body)
                 problems = record.digest_checker.problems
                 if problems:
                     found.problems.append(

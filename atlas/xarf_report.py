@@ -147,10 +147,10 @@ def find_recipients(case: Case, to: str) -> list[Recipient]:
                 item = f"{pay['method']} {pay['account'] or '(checkout)'}"
                 hit = _payment_provider(pay["method"], pay["account"])
                 if hit:
-                    key, e = hit
+                    e = hit[1]
                     rc = Recipient(to, e["name"], e.get("email"), e.get("url"), e.get("note"),
                                    abuse_toml)  # fmt: skip
-                    _merge(found, key, rc, p.domain, item)
+                    _merge(found, (e["name"], e.get("url"), e.get("email")), rc, p.domain, item)
                 elif pay["account"]:
                     what = f"no provider known for {pay['method']}"
                     rc = Recipient(to, f"{pay['method']} (unknown provider)", None, None,
@@ -199,7 +199,7 @@ def _evidence_items(p: PortalFacts, rcpt: Recipient, evidence: dict) -> list:
     if rcpt.to == "payment":
         wanted += [c for c in p.captures if any(x.startswith("payment") for x in c.proves)]
     bodies = evidence.get("bodies", {})
-    for c in dict.fromkeys(wanted):
+    for c in {c.id: c for c in wanted}.values():
         when = f"captured {iso(c.fetched_at)}, last seen {iso(c.last_fetched_at)}"
         if c.screenshot and c.screenshot.exists() and c.screenshot.stat().st_size <= budget:
             png = c.screenshot.read_bytes()
@@ -237,7 +237,6 @@ def xarf_reports(case: Case, rcpt: Recipient, reporter: dict, evidence: dict):
             "evidence_source": "crawler",
             "verification_method": "automated_crawler",
             "verified_at": iso(p.last_seen),
-            "confidence": 0.9,
             "tags": ["fraud:fake-engagement", f"recipient:{rcpt.to}"],
             "evidence": _evidence_items(p, rcpt, evidence),
         }
@@ -276,11 +275,12 @@ def xarf_reports(case: Case, rcpt: Recipient, reporter: dict, evidence: dict):
             sender=reporter,
             **fields,
         )
+        if result.report is None or result.errors:
+            raise RuntimeError(f"XARF report for {p.domain} does not validate: {result.errors}")
         report = json.loads(result.report.model_dump_json(by_alias=True, exclude_none=True))
         check = xarf.parse(report)
-        if result.errors or check.errors:
-            errors = [str(e) for e in (result.errors or check.errors)]
-            raise RuntimeError(f"XARF report for {p.domain} does not validate: {errors}")
+        if check.errors:
+            raise RuntimeError(f"XARF report for {p.domain} does not validate: {check.errors}")
         yield p.domain, report
 
 
