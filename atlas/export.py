@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.evidence import capture_reference
 from storage.models import (
     OFFER_FACTS,
     Capture,
@@ -93,19 +94,26 @@ def _by_portal(session: Session, model) -> dict[int, list]:
 def _hosting(results: list[HostingResult]) -> dict[str, Any]:
     """The newest answer of each source, summarised for a takedown request ({} if none)."""
     from enrich.runner import SourceResult, summarise
+    from enrich.summary import current
 
-    latest: dict[str, SourceResult] = {}
+    rows = []
     for r in sorted(results, key=lambda r: r.fetched_at):
         at = r.fetched_at if r.fetched_at.tzinfo else r.fetched_at.replace(tzinfo=UTC)
-        latest[r.source] = SourceResult(r.source, r.ok, r.data, r.error, at)
+        rows.append(SourceResult(r.source, r.ok, r.data, r.error, at))
+    latest = current(rows)  # a failed refresh never replaces good facts (issue 8)
     return summarise(latest) if latest else {}
 
 
-def _payments(rows: list[Payment]) -> list[dict[str, Any]]:
+def _payments(rows: list[Payment], ref=lambda _id: None) -> list[dict[str, Any]]:
     """A method shown with an account anywhere on the portal drops its bare (no account) row."""
     with_account = {x.method for x in rows if x.account}
     return [
-        {"method": x.method, "account": x.account or None, "url": x.url}
+        {
+            "method": x.method,
+            "account": x.account or None,
+            "url": x.url,
+            "capture": ref(x.capture_id),
+        }
         for x in rows
         if x.account or x.method not in with_account
     ]
@@ -148,6 +156,10 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
 
     rates = RateTable.load(session)
     capture_rows = _captures_by_id(session)
+
+    def ref(capture_id: int | None) -> dict | None:  # the capture a fact came from (issue 8)
+        return capture_reference(capture_rows.get(capture_id)) if capture_id else None
+
     offers = _by_portal(session, Offer)
     payments = _by_portal(session, Payment)
     contacts = _by_portal(session, Contact)
@@ -176,13 +188,18 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
                     "price_usd_per_1000": _usd(rates, o, capture_rows),
                     "url": o.url,
                     "seen_at": _iso(o.last_seen),
+                    "capture": ref(o.capture_id),
                 }
                 for o in p_offers
             ],
-            "payments": _payments(payments[p.id]),
-            "contacts": [{"kind": x.kind, "value": x.value, "url": x.url} for x in contacts[p.id]],
+            "payments": _payments(payments[p.id], ref),
+            "contacts": [
+                {"kind": x.kind, "value": x.value, "url": x.url, "capture": ref(x.capture_id)}
+                for x in contacts[p.id]
+            ],
             "identifiers": [
-                {"kind": x.kind, "value": x.value, "url": x.url} for x in identifiers[p.id]
+                {"kind": x.kind, "value": x.value, "url": x.url, "capture": ref(x.capture_id)}
+                for x in identifiers[p.id]
             ],
             "hosting": _hosting(hosting[p.id]),
             "evidence": [
@@ -193,6 +210,10 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
                     "sha256": c.sha256,
                     "warc": f"{c.warc_file}#{c.warc_offset}" if c.warc_file else "",
                     "screenshot": c.screenshot,
+                    "screenshot_sha256": c.screenshot_sha256,
+                    "ip_address": c.ip_address,
+                    "last_fetched_at": _iso(c.last_fetched_at),
+                    "revisits": c.revisits or 0,
                 }
                 for c in captures[p.id]
             ],
