@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from enrich.result import SourceResult, utc
@@ -84,3 +84,33 @@ def summarise(results: Mapping[str, SourceResult]) -> dict:
         "errors": {k: r.error for k, r in results.items() if r.error},
         "checked_at": max(at).isoformat() if at else None,
     }
+
+
+def current(results: Iterable[SourceResult]) -> dict[str, SourceResult]:
+    """The answer of each source to report: its newest successful one.
+
+    A newer failure (a refresh that could not reach the source) never replaces good facts: the
+    good answer is kept, and the failure is named in its `error` (so `hosting.errors` shows it).
+    A source that never answered well reports its newest failure."""
+    good: dict[str, SourceResult] = {}
+    failed: dict[str, SourceResult] = {}
+    for r in sorted(results, key=lambda r: utc(r.fetched_at)):
+        if r.ok:
+            good[r.source] = r
+            failed.pop(r.source, None)
+        else:
+            failed[r.source] = r
+    out = {}
+    for source in {**good, **failed}:
+        ok, bad = good.get(source), failed.get(source)
+        if ok is None:
+            out[source] = bad
+        elif bad is None:
+            out[source] = ok
+        else:
+            note = (
+                f"refresh failed at {utc(bad.fetched_at).isoformat()}: {bad.error}; "
+                f"facts as of {utc(ok.fetched_at).isoformat()}"
+            )
+            out[source] = SourceResult(source, True, ok.data, note, ok.fetched_at)
+    return out

@@ -281,3 +281,34 @@ def read_headers(path: str | Path, offset: int) -> dict[str, str]:
         for record in ArchiveIterator(fh):
             return dict(record.rec_headers.headers)
     raise ValueError(f"no WARC record at {path}:{offset}")
+
+
+def _utc_iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def capture_reference(capture) -> dict | None:
+    """Where a fact was seen, for exports: the capture's URL, UTC time, SHA-256, WARC file
+    (relative to the data folder) and record offset; the newest record proving presence (a
+    revisit) and the screenshot when there are. `capture` is a storage.models.Capture."""
+    if capture is None:
+        return None
+    ref = {
+        "url": capture.url,
+        "fetched_at": _utc_iso(capture.fetched_at),
+        "last_fetched_at": _utc_iso(capture.last_fetched_at),
+        "sha256": capture.sha256,
+        "warc_file": capture.warc_file,
+        "warc_offset": capture.warc_offset,
+        "ip_address": capture.ip_address,
+    }
+    if capture.last_warc_offset is not None and capture.last_warc_offset != capture.warc_offset:
+        ref["last_warc_file"] = capture.last_warc_file
+        ref["last_warc_offset"] = capture.last_warc_offset
+    if capture.screenshot:
+        ref["screenshot"] = capture.screenshot
+        ref["screenshot_sha256"] = capture.screenshot_sha256
+    return ref
