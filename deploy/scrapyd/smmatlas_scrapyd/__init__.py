@@ -1,0 +1,1 @@
+"""Scrapyd entry point of SMM Atlas (see deploy/scrapyd/scrapy.cfg)."""
