@@ -97,38 +97,54 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from atlas.export import export_json, export_offers_csv
-    from storage.db import open_db
+    from atlas.export import ExportError, check_domains
+    from atlas.exporters import BINARY, ExportOptions, get_exporter
+    from atlas.query import open_for_reading
 
-    engine, sessions = open_db(args.db)
-    with sessions() as session:
-        if args.format == "json":
-            text = json.dumps(
-                export_json(session, args.domain or None), ensure_ascii=False, indent=1
-            )
-        else:
-            text = export_offers_csv(session)
-    engine.dispose()
-    _write_output(text, args.output)
+    if args.format in BINARY and (not args.output or args.output == "-"):
+        raise UserError(f"--format {args.format} writes a file: give -o FILE")
+    engine, sessions = open_for_reading(args.db)
+    try:
+        with sessions() as session:
+            options = ExportOptions(domains=check_domains(session, args.domain), bom=args.bom)
+            data = get_exporter(args.format)(session, options)
+    except ExportError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if args.format in BINARY:
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise UserError(f"cannot write {args.output}: {exc}") from exc
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        _write_output(data.decode("utf-8"), args.output)
     return 0
 
 
 def cmd_portals(args: argparse.Namespace) -> int:
-    from atlas.query import portal_table
-    from storage.db import open_db
+    from atlas.listing import FilterError, portal_rows, render
+    from atlas.query import open_for_reading
 
-    engine, sessions = open_db(args.db)
-    with sessions() as session:
-        print(portal_table(session, status=args.status))
-    engine.dispose()
+    engine, sessions = open_for_reading(args.db)
+    try:
+        with sessions() as session:
+            print(render(*portal_rows(session, status=args.status), fmt=args.format))
+    except FilterError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        engine.dispose()
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from atlas.query import QueryError, run_query
-    from storage.db import open_db
+    from atlas.query import QueryError, open_for_reading, run_query
 
-    engine, _ = open_db(args.db)
+    try:
+        engine, _ = open_for_reading(args.db)  # the schema upgraded when the atlas is writable
+    except QueryError as exc:
+        raise UserError(str(exc)) from exc
     try:
         print(run_query(engine, args.sql, args.format))
     except QueryError as exc:
@@ -140,10 +156,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_clusters(args: argparse.Namespace) -> int:
     from atlas.clusters import cluster_rows, find_clusters
-    from atlas.query import format_rows
-    from storage.db import open_db
+    from atlas.listing import render
+    from atlas.query import open_for_reading
 
-    engine, sessions = open_db(args.db)
+    engine, sessions = open_for_reading(args.db)
     with sessions() as session:
         clusters = find_clusters(session, max_share=args.max_share)
     engine.dispose()
@@ -153,7 +169,7 @@ def cmd_clusters(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
-        print(format_rows(*cluster_rows(clusters), fmt=args.format))
+        print(render(*cluster_rows(clusters), fmt=args.format))  # CSV cells made safe
     return 0
 
 
@@ -270,12 +286,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "export",
         help="export the atlas (JSON contract or CSV of offers)",
-        description="Write the atlas as the JSON contract (smmatlas/portals@1) "
-        "or as a CSV of offers.",
+        description="Write the atlas as the JSON contract (smmatlas/portals@1), a CSV of "
+        "offers or an XLSX workbook (one sheet per table); prices also in USD per 1000.",
     )
-    p.add_argument("--format", choices=["json", "csv"], default="json")
+    from atlas.exporters import EXPORTERS  # output formats registered by name
+
+    p.add_argument("--format", choices=list(EXPORTERS), default="json")
     p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
     p.add_argument("--domain", action="append", help="only this portal (repeatable)")
+    p.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark")
     _add_db(p)
     p.set_defaults(func=cmd_export)
 
@@ -296,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("portals", help="list portals with their status and counts")
     p.add_argument("--status", help="only portals with this status")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     _add_db(p)
     p.set_defaults(func=cmd_portals)
 
@@ -338,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--portals", type=int, help="scale mode: generate N portals")
     p.add_argument(
         "--world",
-        choices=("curated", "reach"),
+        choices=("curated", "reach", "discovery"),
         default="curated",
         help="curated (default) or reach: portals built the way real panel software serves them",
     )
@@ -365,9 +385,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default="data/demo", help="folder for the demo atlas")
     p.add_argument("--render", choices=["auto", "always", "never"], default="auto")
     p.set_defaults(func=cmd_demo)
+
+    from atlas.discovery.cli import add_commands  # discover, candidates, graph (issue 9)
+
+    add_commands(sub, _add_db)
     from atlas.report import add_takedown_commands  # report, dossier, verify (issue 8)
 
     add_takedown_commands(sub)
+    from atlas.workbench_cli import add_workbench_commands  # serve, snapshot, stats, rates (#11)
+
+    add_workbench_commands(sub, _add_db)
     return parser
 
 

@@ -58,3 +58,35 @@ def render(columns: Sequence[str], rows: Iterable[Sequence], fmt: str = "table")
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
+
+
+def portal_rows(session, status: str | None = None) -> tuple[list[str], list[tuple]]:
+    """`smmatlas portals`: domain, status, kind, software and fact counts (status checked)."""
+    from sqlalchemy import func, select
+
+    from storage.models import Contact, Identifier, Offer, Payment, Portal
+
+    status = check_choice("--status", status, PORTAL_STATUSES)
+
+    def count(model):
+        return (
+            select(func.count())
+            .where(model.portal_id == Portal.id)
+            .correlate(Portal)
+            .scalar_subquery()
+        )
+
+    query = select(
+        Portal.domain,
+        Portal.status,
+        Portal.kind,
+        Portal.software,
+        count(Offer).label("offers"),
+        count(Payment).label("payments"),
+        count(Contact).label("contacts"),
+        count(Identifier).label("identifiers"),
+    ).order_by(Portal.domain)
+    if status:
+        query = query.where(Portal.status == status)
+    result = session.execute(query)
+    return list(result.keys()), [tuple(r) for r in result]

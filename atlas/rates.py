@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from storage.models import ExchangeRate
@@ -92,10 +93,18 @@ class RateTable:
     @classmethod
     def load(cls, session: Session) -> RateTable:
         table = cls()
-        rows = session.execute(select(ExchangeRate).order_by(ExchangeRate.date, ExchangeRate.id))
-        for r in rows.scalars():
+        try:
+            rows = list(
+                session.execute(
+                    select(ExchangeRate).order_by(ExchangeRate.date, ExchangeRate.id)
+                ).scalars()
+            )
+        except SQLAlchemyError:  # an older atlas opened read-only: no exchange_rates yet
+            session.rollback()
+            rows = []
+        for r in rows:
             table.by_currency.setdefault(r.currency, []).append((r.date, r.id, r.per_usd))
-        if not table.by_currency and SHIPPED.exists():  # a database without the table's rows
+        if not table.by_currency and SHIPPED.exists():  # no rates stored: the shipped file
             for day, cur, per_usd in read_rates(SHIPPED.read_text(encoding="utf-8")):
                 table.by_currency.setdefault(cur, []).append((day, 0, per_usd))
         return table
