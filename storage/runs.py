@@ -6,11 +6,49 @@ import hashlib
 import json
 import os
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import CrawlRun, Portal, PortalCrawl
+
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+SECRET_WORDS = ("password", "passwd", "secret", "token", "api_key", "apikey")
+
+
+def strip_credentials(url: str) -> str:
+    """`url` without its user:password@ part (a seed or proxy URL may carry them)."""
+    if not isinstance(url, str) or "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        return parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()
+    except ValueError:
+        return url.rsplit("@", 1)[-1]
+
+
+def clean_settings(settings: dict) -> dict:
+    """Settings safe to store: URLs without credentials, secret-named values left out."""
+    out = {}
+    for key, value in settings.items():
+        if any(word in key.lower() for word in SECRET_WORDS):
+            continue
+        if isinstance(value, str):
+            value = strip_credentials(value)
+        elif isinstance(value, list | tuple):
+            value = [strip_credentials(v) if isinstance(v, str) else v for v in value]
+        out[key] = value
+    return out
+
+
+def clean_request_headers(headers):
+    """Request headers safe to keep as evidence: no credentials or cookies."""
+    if not headers:
+        return headers
+    return [(k, v) for k, v in headers if str(k).lower() not in SECRET_HEADERS]
 
 
 def seeds_key(seeds: list[str]) -> str:
@@ -51,6 +89,8 @@ def open_run(
     `abandoned` (its facts stay) and a new run starts. Returns (run_id, domains already
     finished in it, resumed?).
     """
+    seeds = [strip_credentials(s) for s in seeds]  # never store a seed's user:password
+    settings = clean_settings(settings)
     key = seeds_key(seeds)
     with sessions() as session:
         if resume:
