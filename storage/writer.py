@@ -29,6 +29,7 @@ from storage.models import (
     Portal,
     PortalCrawl,
 )
+from storage.runs import clean_request_headers, strip_credentials
 
 DROP_HEADERS = {"content-length", "transfer-encoding", "content-encoding"}
 
@@ -67,6 +68,8 @@ class AtlasWriter:
         return pid
 
     def add_portal(self, item: dict[str, Any]) -> None:
+        item["url"] = strip_credentials(item["url"])  # no user:password@ at rest
+        item["errors"] = [strip_credentials(e) for e in item.get("errors") or []]
         now = datetime.now(UTC)
         pid = self.portal_id(item["domain"], item["url"], now)
         self.session.execute(
@@ -101,6 +104,9 @@ class AtlasWriter:
 
     # --- pages -----------------------------------------------------------------------------
     def add_page(self, item: dict[str, Any]) -> int | None:
+        item["url"] = strip_credentials(item["url"])  # no secrets in captures or the WARC
+        if item.get("request_headers"):
+            item["request_headers"] = clean_request_headers(item["request_headers"])
         if item.get("type") == "screenshot":  # a browser load of a page already captured
             return self.add_screenshot(item)
         fetched_at: datetime = item["fetched_at"]
