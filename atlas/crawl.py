@@ -20,6 +20,7 @@ from atlas.progress import Progress
 from extract.domains import normalise_seed, registered_domain
 from spiders.portal import PortalSpider
 from spiders.render import RENDER_MODES
+from spiders.scope import mask_logs
 from storage.db import data_dir, default_url, open_db
 from storage.runs import close_run, json_counts, open_run
 
@@ -161,6 +162,7 @@ def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, se
         overrides["CONCURRENT_REQUESTS"] = opts.concurrency
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
+    mask_logs()  # no seed or proxy password in the log
     crawler = process.create_crawler(PortalSpider)
     progress = Progress(max(len(domains) - len(skip), 0), _progress_mode(opts), opts.budget)
     progress.connect(crawler)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 from urllib.parse import urlsplit
 
@@ -130,3 +131,33 @@ async def browser_abort(request) -> bool:
         guard.refused(request.url, reason, where="refused_browser")
         return True
     return False
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"<>]+@")
+
+
+def mask_credentials(text: str) -> str:
+    """`scheme://user:password@host` -> `scheme://***@host` anywhere in a text."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
+class CredentialsFilter(logging.Filter):
+    """A log filter that masks user:password@ in every message (seeds, the proxy setting)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record: leave it to the handler
+            return True
+        masked = mask_credentials(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def mask_logs() -> None:
+    """Mask credentials in everything the root logger's handlers write (call once the crawl's
+    logging is set up, e.g. after creating the CrawlerProcess)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, CredentialsFilter) for f in handler.filters):
+            handler.addFilter(CredentialsFilter())
