@@ -269,7 +269,7 @@ def export_offers_csv(session: Session, domains: list[str] | None = None, bom: b
     from atlas.cells import safe_row
 
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: a CR in a cell is quoted
     writer.writerow(OFFER_CSV_COLUMNS)
     for row in offer_rows(session, domains):
         writer.writerow(safe_row(row))

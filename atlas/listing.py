@@ -48,10 +48,10 @@ def render(columns: Sequence[str], rows: Iterable[Sequence], fmt: str = "table")
         return json.dumps(data, default=str, indent=1, ensure_ascii=False)
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: a CR in a cell is quoted
         w.writerow(safe_row(columns))
         w.writerows(safe_row(r) for r in rows)
-        return buf.getvalue().rstrip("\n")
+        return buf.getvalue().rstrip("\r\n")
     cells = [[("" if v is None else visible(str(v))) for v in r] for r in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
