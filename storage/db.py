@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -65,15 +66,66 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (idempotent)."""
-    from alembic import command
+def _alembic_config(engine: Engine):
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection_engine"] = engine
-    command.upgrade(cfg, "head")
+    return cfg
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the schema is already at the newest revision (a read, no lock taken)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
+def _transactional_sqlite(engine: Engine) -> Engine:
+    """An engine on the same SQLite file whose transactions really hold DDL.
+
+    Python's sqlite3 module commits before every CREATE/ALTER on its own, so a schema
+    creation killed half-way would leave tables without a revision ("table crawl_runs already
+    exists" on the next run). Here the driver's own transaction handling is off and every
+    transaction is an explicit BEGIN IMMEDIATE: all migrations commit at once or not at all,
+    and two processes upgrading together take turns.
+    """
+    ddl = create_engine(engine.url, poolclass=NullPool)
+
+    @event.listens_for(ddl, "connect")
+    def _connect(dbapi_conn, record) -> None:
+        _sqlite_pragmas(dbapi_conn, record)
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(ddl, "begin")
+    def _begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return ddl
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent, atomic).
+
+    All pending revisions run in one transaction (on SQLite too, see `_transactional_sqlite`),
+    so a process killed at any point leaves either the old schema or the new one.
+    """
+    from alembic import command
+
+    if at_head(engine):
+        return
+    target = engine
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        target = _transactional_sqlite(engine)
+    try:
+        command.upgrade(_alembic_config(target), "head")
+    finally:
+        if target is not engine:
+            target.dispose()
 
 
 def open_db(url: str | None = None, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
