@@ -2,13 +2,16 @@
 
 Each source's answer is a `hosting_results` row (kept, never overwritten: history of hosting);
 the newest row per source is the current record, and fresh ones are reused instead of asked
-again. A failing source is recorded as a row with its error; it never stops the run.
+again. A failing source is recorded as a row with its error; it never stops the run, never
+replaces an earlier good answer in outputs (enrich.summary.current), and makes the command exit
+non-zero (1) once every portal is done, naming what failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -86,11 +89,14 @@ def run_enrich(args: argparse.Namespace) -> str:
             if p.status not in ("not_a_portal",)
         ]
 
+        names = {p.id: p.domain for p in portals}
+
         def work(job):
             pid, domain, tls, cache, headers = job
             return pid, cache, enrich_domain(domain, config, tls=tls, cache=cache, headers=headers)
 
         asked = failed = 0
+        failures: list[str] = []
         with ThreadPoolExecutor(max_workers=8) as pool:
             for pid, cache, results in pool.map(work, jobs):
                 for source, res in results.items():
@@ -98,6 +104,8 @@ def run_enrich(args: argparse.Namespace) -> str:
                         continue  # fresh cached answer, reused
                     asked += 1
                     failed += not res.ok
+                    if not res.ok:
+                        failures.append(f"{names[pid]} {source}: {res.error}")
                     session.add(
                         HostingResult(
                             portal_id=pid,
@@ -111,7 +119,19 @@ def run_enrich(args: argparse.Namespace) -> str:
                     )
                 session.commit()
     engine.dispose()
-    return (
+    summary = (
         f"enriched {len(jobs)} portals: {asked} source answers stored "
         f"({failed} failed, recorded), {sum(len(c) for c in caches.values())} cached considered"
     )
+    if failures:
+        print(summary)
+        shown = "; ".join(failures[:5])
+        if len(failures) > 5:
+            shown += f"; and {len(failures) - 5} more"
+        print(
+            f"smmatlas: error: {failed} enrichment answers failed (recorded; earlier good hosting "
+            f"facts are kept in exports): {shown}",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
+    return summary
