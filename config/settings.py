@@ -38,6 +38,7 @@ ITEM_PIPELINES = {"storage.pipelines.SqlPipeline": 300}
 
 # --- scope: every request must be http(s) to a public address (spiders/scope.py) -------------
 DOWNLOADER_MIDDLEWARES = {"spiders.scope.ScopeGuard": 50}
+METAREFRESH_ENABLED = False  # the spider follows refreshes itself, on the portal's site only
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}  # never fetched
 PLAYWRIGHT_ABORT_REQUEST = "spiders.scope.browser_abort"  # the same rules in the browser
 SMMATLAS_ALLOW_PRIVATE = False  # lab use only: let private/loopback targets through

@@ -435,8 +435,10 @@ class PortalSpider(scrapy.Spider):
         state.errors.append(f"{request.url}: {reason}")
         self.crawler.stats.inc_value(f"smmatlas/errors/{failure.type.__name__}")
         if role == "entry" and state.entry_url is None:
-            remaining = state.entry_urls[state.entry_urls.index(request.url) + 1 :]
-            if request.url in state.entry_urls and remaining:
+            remaining = []  # a refused redirect hop of the entry is not one of its URLs
+            if request.url in state.entry_urls:
+                remaining = state.entry_urls[state.entry_urls.index(request.url) + 1 :]
+            if remaining:
                 yield self._request(state, remaining[0], role="entry")
             else:
                 state.entry_error = reason
