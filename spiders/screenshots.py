@@ -1,6 +1,7 @@
 """Full-page screenshots (PNG) of the pages that carry evidence: each portal's entry page and
 every page that yields offers, payment methods or contacts.
 
+- A payment or contact seen on many pages (a footer) is shot once, on the first of them.
 - A page rendered in the browser is shot with its live page, before the harvest touches it
   (`take_live`, called from the spider's harvest step); the PNG rides on the page item.
 - A page fetched without the browser gets one browser load for its screenshot (`requests_for`):
@@ -8,7 +9,7 @@ every page that yields offers, payment methods or contacts.
   the portal's own pages and never take a slot of its page budget; its callback yields a
   `screenshot` item (url, the captured body's sha256, png) that storage attaches to the capture.
 
-Bounded: at most `SMMATLAS_SCREENSHOTS_PER_PORTAL` (6) per portal and `SMMATLAS_SCREENSHOTS_MAX`
+Bounded: at most `SMMATLAS_SCREENSHOTS_PER_PORTAL` (12) per portal and `SMMATLAS_SCREENSHOTS_MAX`
 (400) per run, pages taller than MAX_HEIGHT are cut there, a PNG larger than MAX_PNG is dropped,
 each shot has a timeout. On by default; `SMMATLAS_SCREENSHOTS=0` (setting or environment)
 switches them off, and `--render never` (no browser) has none.
@@ -46,10 +47,11 @@ class Plan:
         self.enabled = str(value).strip().lower() not in OFF
         if settings.get("SMMATLAS_RENDER", "auto") == "never":
             self.enabled = False  # no browser in this crawl
-        self.per_portal = settings.getint("SMMATLAS_SCREENSHOTS_PER_PORTAL", 6)
+        self.per_portal = settings.getint("SMMATLAS_SCREENSHOTS_PER_PORTAL", 12)
         self.total = settings.getint("SMMATLAS_SCREENSHOTS_MAX", 400)
         self.taken: Counter = Counter()
         self.urls: set[str] = set()
+        self.leads: dict[str, set] = {}  # per portal: payments and contacts already shot
 
     def allow(self, domain: str, url: str) -> bool:
         if not self.enabled or url in self.urls:
@@ -102,17 +104,25 @@ async def take_live(spider, domain: str, response) -> None:
         spider.crawler.stats.inc_value("smmatlas/screenshots/live")
 
 
-def wanted(role: str, facts, status: int) -> bool:
-    """The pages that carry evidence: the entry page, and pages with offers, payments or
-    contacts."""
+def wanted(spider, domain: str, role: str, facts, status: int) -> bool:
+    """The pages that carry evidence: the entry page, every page with offers, and a page with
+    payments or contacts when it shows one not yet on a screenshot of this portal (a footer
+    e-mail on every page is shot once)."""
     if not 200 <= status < 300:
         return False
-    return role == "entry" or bool(facts.offers or facts.payments or facts.contacts)
+    leads = {("payment", p.method, p.account or "") for p in facts.payments}
+    leads |= {("contact", c.kind, c.value) for c in facts.contacts}
+    shown = plan(spider).leads.setdefault(domain, set())
+    new = leads - shown
+    if role == "entry" or facts.offers or new:
+        shown |= leads
+        return True
+    return False
 
 
 def requests_for(spider, domain: str, response, facts, role: str, rendered: bool):
     """A browser load for the screenshot of a page fetched without the browser, if wanted."""
-    if rendered or not wanted(role, facts, response.status):
+    if rendered or not wanted(spider, domain, role, facts, response.status):
         return
     if facts.signals.needs_render and plan(spider).enabled:
         return  # rendered next (render auto): shot then with the live page
