@@ -175,6 +175,13 @@ class PortalSpider(scrapy.Spider):
         role = response.meta["role"]
         rendered = bool(response.meta.get("playwright"))
         found = await self._harvest(response) if rendered else None
+        if rendered and not wayin.same_site(response.url, state.domain):
+            # the browser ended elsewhere (a navigation refused off the site, an error page):
+            # nothing it shows belongs to this portal
+            state.errors.append(f"{response.request.url}: the browser ended at {response.url}")
+            self.crawler.stats.inc_value("smmatlas/render/ended_off_site")
+            yield from self._finish(state)
+            return
         if role == "entry":
             state.entry_url = response.url
         headers = {k.lower(): v for k, v in _headers(response)}
