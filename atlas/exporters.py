@@ -21,6 +21,8 @@ EXPORTERS: dict[str, str] = {
     "json": "atlas.exporters.export_json_bytes",
     "csv": "atlas.exporters.export_csv_bytes",
     "xlsx": "atlas.exporters.export_xlsx_bytes",
+    "stix": "atlas.stix.export_stix_bytes",  # STIX 2.1 bundle (issue 8)
+    "misp": "atlas.misp.export_misp_bytes",  # MISP event JSON (issue 8)
 }
 BINARY = {"xlsx"}  # formats never written to a terminal
 
