@@ -32,18 +32,29 @@ def normalise_seed(text: str) -> list[str]:
     raw = text.strip()
     if not raw:
         raise ValueError("empty seed")
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in raw):
+        raise ValueError(f"malformed URL (spaces or control characters): {raw!r}")
     if "://" in raw:
-        parts = urlsplit(raw)
+        try:
+            parts = urlsplit(raw)
+            port = parts.port
+        except ValueError as exc:  # "Port out of range 0-65535", "Port could not be cast..."
+            raise ValueError(f"malformed URL (bad port: {exc}): {raw!r}") from exc
         if parts.scheme not in ("http", "https"):
             raise ValueError(f"not a web URL (http/https): {raw!r}")
         host = parts.hostname
         if not _valid_host(host):
             raise ValueError(f"malformed URL (no valid host): {raw!r}")
+        if port == 0 or parts.netloc.endswith(":"):
+            raise ValueError(f"malformed URL (bad port: must be 1-65535): {raw!r}")
         path = parts.path or "/"
         return [urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, ""))]
     host = raw.split("/", 1)[0].lower()
-    if not _valid_host(host.split(":", 1)[0]):
+    name, colon, port_text = host.partition(":")
+    if not _valid_host(name):
         raise ValueError(f"not a domain or URL: {raw!r}")
+    if colon and not (port_text.isascii() and port_text.isdigit() and 0 < int(port_text) < 65536):
+        raise ValueError(f"malformed domain (bad port {port_text!r}: must be 1-65535): {raw!r}")
     rest = raw[len(host) :] or "/"
     return [f"https://{host}{rest}", f"http://{host}{rest}"]
 
