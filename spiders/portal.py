@@ -180,7 +180,8 @@ class PortalSpider(scrapy.Spider):
             # nothing it shows belongs to this portal
             state.errors.append(f"{response.request.url}: the browser ended at {response.url}")
             self.crawler.stats.inc_value("smmatlas/render/ended_off_site")
-            yield from self._finish(state)
+            for item in self._finish(state):
+                yield item
             return
         if role == "entry":
             state.entry_url = response.url
