@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from extract.model import Offer as OfferFact
 from extract.model import PageFacts
+from extract.sanity import sane_facts
 from storage.evidence import WarcStore, sha256, store_screenshot
 from storage.models import (
     OFFER_FACTS,
@@ -67,7 +68,9 @@ class AtlasWriter:
         self._portal_ids[domain] = pid
         return pid
 
-    def add_portal(self, item: dict[str, Any]) -> None:
+    def add_portal(self, item: dict[str, Any], finished: bool = True) -> None:
+        """The portal's verdict; `finished=False` (some of its pages were not stored, or the
+        crawl stopped before its last request) leaves it for a resumed run to crawl again."""
         item["url"] = strip_credentials(item["url"])  # no user:password@ at rest
         item["errors"] = [strip_credentials(e) for e in item.get("errors") or []]
         now = datetime.now(UTC)
@@ -89,7 +92,7 @@ class AtlasWriter:
         if self.run_id is not None:
             values = {
                 "status": item["status"],
-                "finished_at": now,
+                "finished_at": now if finished else None,
                 "pages": item["pages"],
                 "rendered_pages": item["rendered_pages"],
                 "offers": item["offers"],
@@ -114,7 +117,7 @@ class AtlasWriter:
         capture_id = self._capture(pid, item)
         if item.get("screenshot"):
             self._screenshot(capture_id, item["screenshot"], fetched_at)
-        facts: PageFacts = item["facts"]
+        facts: PageFacts = sane_facts(item["facts"])  # idempotent: workers already did it
         self._offers(pid, capture_id, facts, fetched_at)
         self._leads(pid, capture_id, facts, fetched_at)
         if facts.offsite:
@@ -231,6 +234,7 @@ class AtlasWriter:
             values = {
                 **{name: getattr(o, name) for name in OFFER_FACTS},
                 "kind": o.kind,
+                "flags": list(o.flags) or None,
                 "url": facts.url,
                 "capture_id": capture_id,
                 "last_seen": now,
@@ -323,6 +327,13 @@ class AtlasWriter:
     # --- transactions ----------------------------------------------------------------------
     def commit(self) -> None:
         self.session.commit()
+        self.pending = 0
+
+    def rollback(self) -> None:
+        """Drop everything not yet committed (after a failed write); portal IDs learnt in the
+        dropped transaction are forgotten too."""
+        self.session.rollback()
+        self._portal_ids.clear()
         self.pending = 0
 
     def close(self) -> None:
