@@ -420,5 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # `python -m atlas.cli`: run the imported module, so the UserError
+    from atlas.cli import main as _main  # that subcommand modules raise is the one main() catches
+
+    sys.exit(_main())
