@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import JSON, MetaData, Table, delete, insert, select
 from sqlalchemy.engine import make_url
 
 from atlas.datasette import metadata
@@ -58,6 +58,15 @@ def serve(url: str | None, host: str = "127.0.0.1", port: int = 8001) -> int:
         return subprocess.run(datasette_command(path, meta, host, port), check=False).returncode
 
 
+def _keeping_nulls(table: Table) -> Table:
+    """The table with JSON columns that write None as SQL NULL (not the JSON text 'null')."""
+    copy = table.to_metadata(MetaData())
+    for column in copy.columns:
+        if isinstance(column.type, JSON):
+            column.type = JSON(none_as_null=True)
+    return copy
+
+
 def snapshot(url: str | None, output: Path, force: bool = False) -> dict[str, int]:
     """Copy every table of the atlas at `url` into a new SQLite file (schema at head)."""
     from storage.models import Base, ExchangeRate
@@ -75,8 +84,9 @@ def snapshot(url: str | None, output: Path, force: bool = False) -> dict[str, in
             write.execute(delete(ExchangeRate.__table__))  # the source's own rates are copied
             for table in Base.metadata.sorted_tables:
                 rows = [dict(r) for r in read.execute(select(table)).mappings()]
+                target = _keeping_nulls(table)
                 for i in range(0, len(rows), 1000):
-                    write.execute(insert(table), rows[i : i + 1000])
+                    write.execute(insert(target), rows[i : i + 1000])
                 counts[table.name] = len(rows)
     finally:
         src.dispose()
