@@ -10,6 +10,7 @@ Only the status line is read (portals are untrusted: no body, no redirect follow
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import ssl
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 from extract.domains import normalise_seed
 
 PROBES = 5
-TIMEOUT = 10.0
+TIMEOUT = float(os.environ.get("SMMATLAS_HEALTH_TIMEOUT") or 10)  # seconds per probe
 # what a proxy answers itself when it cannot reach the site: the path beyond it is not proven
 PROXY_ERRORS = {502, 503, 504}
 
