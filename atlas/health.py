@@ -17,8 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from extract.domains import normalise_seed
+from spiders.scope import mask_credentials
 
-PROBES = 5
+PROBES = 8
 TIMEOUT = float(os.environ.get("SMMATLAS_HEALTH_TIMEOUT") or 10)  # seconds per probe
 # what a proxy answers itself when it cannot reach the site: the path beyond it is not proven
 PROXY_ERRORS = {502, 503, 504}
@@ -73,26 +74,31 @@ def check_proxy(proxy: str, timeout: float = TIMEOUT) -> None:
             sock.sendall(b"Host: health.check.invalid\r\nConnection: close\r\n\r\n")
             first = sock.recv(64)
     except OSError as exc:
-        raise HealthError(f"the proxy {proxy} cannot be used: {exc}") from exc
+        raise HealthError(f"the proxy {mask_credentials(proxy)} cannot be used: {exc}") from exc
     if not first.startswith(b"HTTP/"):
-        raise HealthError(f"the proxy {proxy} accepted a connection but did not answer HTTP")
+        raise HealthError(
+            f"the proxy {mask_credentials(proxy)} accepted a connection but did not answer HTTP"
+        )
 
 
 def check_network(
     targets: list[str], proxy: str | None = None, timeout: float = TIMEOUT, probes: int = PROBES
 ) -> dict[str, int | str]:
-    """Probe the first `probes` seeds; raise HealthError when none answers."""
+    """Probe up to `probes` seeds spread over the list; raise HealthError when none answers."""
     if proxy:
         check_proxy(proxy, timeout)
-    urls = [normalise_seed(t)[0] for t in targets[:probes]]
+    step = max(1, len(targets) / probes)
+    sample = [targets[int(i * step)] for i in range(min(probes, len(targets)))]
+    urls = [normalise_seed(t)[0] for t in sample]
     with ThreadPoolExecutor(max_workers=len(urls) or 1) as pool:
         answers = dict(zip(urls, pool.map(lambda u: probe(u, proxy, timeout), urls), strict=True))
     for answer in answers.values():
         if isinstance(answer, int) and not (proxy and answer in PROXY_ERRORS):
             return answers
     tried = "; ".join(f"{u}: {a}" for u, a in answers.items())
-    via = f" through the proxy {proxy}" if proxy else ""
+    via = f" through the proxy {mask_credentials(proxy)}" if proxy else ""
     raise HealthError(
-        f"none of the first {len(urls)} portals answered{via}, so the network path looks "
-        f"down; nothing was crawled or changed ({tried}). Use --no-health-check to crawl anyway"
+        f"none of {len(urls)} portals spread over the seeds answered{via}, so the network "
+        f"path looks down; nothing was crawled or changed ({tried}). "
+        "Use --no-health-check to crawl anyway"
     )
