@@ -4,19 +4,38 @@ own parsers (stix2.parse, PyMISP's MISPEvent.load); expected values from the san
 from __future__ import annotations
 
 import json
+import shutil
 from collections import defaultdict
 
 import pytest
 from helpers import run_cli
 
+from sandbox.dns import DnsDouble
+from sandbox.rdap import RdapDouble
+
 
 @pytest.fixture(scope="module")
-def exported(crawled, tmp_path_factory) -> dict:
+def exported(crawled, sandbox_root, tmp_path_factory) -> dict:
+    """STIX and MISP exports of a copy of the crawled atlas, enriched from the sandbox's DNS
+    and RDAP doubles (so portals have IPs)."""
     folder = tmp_path_factory.mktemp("ti")
-    out = {}
+    src = crawled["folder"] / "atlas.db"
+    for suffix in ("", "-wal", "-shm"):
+        if src.with_name(src.name + suffix).exists():
+            shutil.copy(src.with_name(src.name + suffix), folder / f"atlas.db{suffix}")
+    db = f"sqlite:///{folder / 'atlas.db'}"
+    manifest = sandbox_root / "late" / "manifest.json"
+    with DnsDouble.from_manifest(manifest) as dns, RdapDouble.from_manifest(manifest) as rdap:
+        proc = run_cli(
+            "enrich", "--db", db, "--dns", dns.address,
+            "--rdap-domain", rdap.url, "--rdap-ip", rdap.url,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    sites = json.loads(manifest.read_text(encoding="utf-8"))["sites"]
+    out = {"ips": {s["domain"]: s["hosting"]["ipv4"] for s in sites if not s.get("dead")}}
     for fmt in ("stix", "misp"):
         path = folder / f"atlas.{fmt}.json"
-        proc = run_cli("export", "--format", fmt, "--db", crawled["db"], "-o", str(path))
+        proc = run_cli("export", "--format", fmt, "--db", db, "-o", str(path))
         assert proc.returncode == 0, proc.stderr[-3000:]
         out[fmt] = path.read_text(encoding="utf-8")
     return out
@@ -56,8 +75,11 @@ def test_stix_bundle_parses_and_every_reference_exists(exported, truth, crawled)
     active = _active(truth, crawled)
     assert set(active) <= set(infra) and set(active) <= domains
     patterns = {o["pattern"] for o in by_type["indicator"]}
+    names = {o["value"]: o for o in by_type["domain-name"]}
     for domain, t in active.items():
         assert f"[domain-name:value = '{domain}']" in patterns
+        resolved = {objects[r]["value"] for r in names[domain].get("resolves_to_refs", [])}
+        assert resolved == set(exported["ips"][domain]), domain
         accounts = {p.get("account") for p in infra[domain]["x_smmatlas_payment_accounts"]}
         for pay in t["payments"]:
             if pay["account"]:
@@ -91,6 +113,7 @@ def test_misp_event_loads_with_pymisp(exported, truth, crawled):
             values[f"{obj.name}/{attr.object_relation}"].add(attr.value)
     active = _active(truth, crawled)
     assert set(active) <= values["domain-ip/domain"]
+    assert {ip for d in active for ip in exported["ips"][d]} <= values["domain-ip/ip"]
     for t in active.values():
         assert t["url"] in values["url"]
         for pay in t["payments"]:

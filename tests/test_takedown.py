@@ -189,8 +189,7 @@ def test_dossier_opens_in_chromium_with_name_screenshot_and_evidence(enriched, t
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(html.as_uri())
-        page.locator(".screenshot").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(artifact), full_page=False)
+        page.screenshot(path=str(artifact), full_page=True)  # name, screenshots, evidence
         assert page.locator(".portal-name").first.inner_text() == domain
         widths = page.eval_on_selector_all("img.screenshot", "els => els.map(e => e.naturalWidth)")
         rows = page.locator("table.evidence tr.capture").count()
