@@ -253,13 +253,13 @@ def layout(g: nx.MultiDiGraph, width: int = 1000, height: int = 720) -> dict[str
 
 _CSS = """body{margin:0;font:13px sans-serif;display:flex;height:100vh}
 #map{flex:1}#side{width:340px;overflow:auto;border-left:1px solid #ccc;padding:8px}
-#legend{position:absolute;left:8px;top:8px;background:#fff;border:1px solid #ccc;padding:6px}
+#legend{background:#f8f9fa;border:1px solid #ccc;padding:6px;margin-bottom:8px}
 #legend span{display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:4px}
 circle{cursor:pointer;stroke:#222;stroke-width:1}text{font-size:10px;pointer-events:none}
 pre{white-space:pre-wrap;word-break:break-all;font-size:11px}"""
 
 _JS = """const G=JSON.parse(document.getElementById('data').textContent);
-const side=document.getElementById('side');
+const side=document.getElementById('detail');
 function show(id){const n=G.nodes.find(x=>x.id===id);side.replaceChildren();
 const h=document.createElement('h3');h.textContent=n.label+' ('+n.type+')';side.append(h);
 const ties=G.edges.filter(e=>e.source===id||e.target===id);
@@ -305,10 +305,11 @@ def html_map(g: nx.MultiDiGraph) -> str:
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>SMM Atlas operator map</title>"
-        f"<style>{_CSS}</style></head><body><div id='legend'><b>Legend</b>{legend}</div>"
+        f"<style>{_CSS}</style></head><body>"
         f"<svg id='map' viewBox='0 0 1000 720'>{''.join(parts)}</svg>"
-        "<div id='side'><h3>Click a node</h3><p>its ties and evidence (page, capture, time, "
-        "SHA-256) appear here.</p></div>"
+        f"<div id='side'><div id='legend'><b>Legend</b>{legend}</div><div id='detail'>"
+        "<h3>Click a node</h3><p>its ties and evidence (page, capture, time, SHA-256) appear "
+        "here.</p></div></div>"
         f"<script type='application/json' id='data'>{payload}</script>"
         f"<script>{_JS}</script></body></html>"
     )

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 
 
-def _user_error() -> type[Exception]:
-    """atlas.cli.UserError as the running CLI knows it (also under `python -m atlas.cli`)."""
-    main = sys.modules.get("__main__")
-    if main is not None and isinstance(getattr(main, "UserError", None), type):
-        return main.UserError
-    from atlas.cli import UserError
-
-    return UserError
-
-
 def cmd_discover(args: argparse.Namespace) -> int:
-    UserError = _user_error()  # noqa: N806
+    from atlas.cli import UserError
     from atlas.crawl import CrawlInputError, check_proxy, read_seeds
     from atlas.discovery.rounds import DiscoverOptions, run_discover
     from extract.domains import normalise_seed
@@ -72,7 +61,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_candidates(args: argparse.Namespace) -> int:
-    UserError = _user_error()  # noqa: N806
+    from atlas.cli import UserError
     from atlas.discovery.candidates import candidate_rows, set_state
     from atlas.query import format_rows
     from storage.db import open_db
@@ -97,9 +86,7 @@ def cmd_candidates(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from atlas.cli import _write_output
-
-    UserError = _user_error()  # noqa: N806
+    from atlas.cli import UserError, _write_output
     from atlas.graph import build_graph, render
     from storage.db import open_db
 
