@@ -15,6 +15,7 @@ class SandboxServices:
     dns: str | None  # host:port of the DNS double
     rdap: str | None  # base URL of the RDAP double
     server: object
+    ctlog: str | None = None  # base URL of the certificate-log double
 
 
 @contextmanager
@@ -28,6 +29,7 @@ def sandbox_services(
 ):
     """Start the proxy server and (unless a port is None) the DNS and RDAP doubles."""
     from atlas.cli import UserError
+    from sandbox.ctlog import CtLogDouble
     from sandbox.dns import DnsDouble
     from sandbox.rdap import RdapDouble
     from sandbox.server import SandboxServer
@@ -49,9 +51,11 @@ def sandbox_services(
                 rdap_double = RdapDouble.from_manifest(manifest, host=host, port=rdap_port).start()
                 stack.callback(rdap_double.stop)
                 rdap = rdap_double.url
+            ct_double = CtLogDouble.from_epoch(root / epoch, host=host).start()
+            stack.callback(ct_double.stop)
         except OSError as exc:
             raise UserError(f"cannot start the sandbox on {host}: {exc}") from exc
-        yield SandboxServices(server.proxy_url, dns, rdap, server)
+        yield SandboxServices(server.proxy_url, dns, rdap, server, ct_double.url)
 
 
 def serve_sandbox(args: argparse.Namespace) -> int:
@@ -63,6 +67,7 @@ def serve_sandbox(args: argparse.Namespace) -> int:
         print(f"sandbox web ({args.epoch}) as an HTTP proxy at {svc.proxy_url}", flush=True)
         if svc.dns:
             print(f"DNS double at {svc.dns}; RDAP double at {svc.rdap}", flush=True)
+        print(f"certificate-log double at {svc.ctlog}", flush=True)
         seeds = Path(args.root) / args.epoch / "seeds.txt"
         print(f"crawl it:  smmatlas crawl --proxy {svc.proxy_url} --seeds {seeds}", flush=True)
         try:
