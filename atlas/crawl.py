@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
+from sqlalchemy.exc import SQLAlchemyError
 
 from atlas.health import check_network
 from atlas.lock import atlas_lock
@@ -21,7 +22,7 @@ from extract.domains import normalise_seed, registered_domain
 from spiders.portal import PortalSpider
 from spiders.render import RENDER_MODES
 from spiders.scope import mask_logs
-from storage.db import data_dir, default_url, open_db
+from storage.db import DatabaseError, data_dir, default_url, open_db
 from storage.runs import close_run, json_counts, open_run
 
 # exit codes of `smmatlas crawl` (README "Exit codes"); 2 is argparse's bad input
@@ -175,7 +176,13 @@ def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, se
     finally:
         stats = json_counts(crawler.stats.get_stats())
         stats.update({"skipped_finished": len(skip), "resumed": resumed})
-        close_run(sessions, run_id, status, stats)
+        try:  # a full disk or a read-only atlas: a clear message, not a traceback (issue 13)
+            close_run(sessions, run_id, status, stats)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                f"could not record the end of run {run_id} ({exc.orig or exc}); what was stored "
+                "is consistent; resume by running the same command again"
+            ) from exc
     logging.getLogger(__name__).info("run %s %s", run_id, status)
     crawled = progress.done
     if status != "finished" or crawled + len(skip) < len(domains):
@@ -188,8 +195,15 @@ def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, se
         code = EXIT_UNREACHABLE
     else:
         code = EXIT_OK
+    report = _report(sessions, progress.failed)
+    if stats.get("smmatlas/unstored"):  # storage/pipelines.py names each item in the log
+        report.append(
+            f"NOT STORED: {stats['smmatlas/unstored']} items "
+            f"({stats.get('smmatlas/write_error', 'write failed')}), each named in the log; "
+            "resume by running the same command again"
+        )
     return {
-        "report": _report(sessions, progress.failed),
+        "report": report,
         "run_id": run_id,
         "status": status,
         "resumed": resumed,
