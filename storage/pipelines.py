@@ -106,9 +106,12 @@ class SqlPipeline:
             self._failed(exc, item)
         return item
 
-    def _portal(self, item: dict[str, Any], finished: bool) -> None:
+    def _portal(self, item: dict[str, Any], finished: bool, wait: bool = True) -> None:
         domain = item["domain"]
         if finished and item.get("pages", 0) > self.stored[domain]:
+            if not wait:  # the crawl is over: the missing pages will not come
+                self._lost([], domain)
+                return self._portal(item, finished=False)
             # Scrapy may hand items of concurrent callbacks over out of order: the verdict
             # waits for the portal's last pages, and commits with them
             self.deferred[domain] = item
@@ -126,6 +129,7 @@ class SqlPipeline:
     def _failed(self, exc: BaseException, item: dict[str, Any]) -> None:
         reason = _reason(exc)
         lost = [url for _, url in self.batch]
+        self.crawler.stats.inc_value("smmatlas/pages", -len(self.batch))  # rolled back
         domains = {domain for domain, _ in self.batch}
         if item.get("type") != "portal" and (item.get("domain"), item.get("url")) not in self.batch:
             lost.append(item.get("url", "?"))
@@ -152,8 +156,7 @@ class SqlPipeline:
         for thing in what:
             self.unstored.append(thing)
             self.crawler.stats.inc_value("smmatlas/unstored")
-            if len(self.unstored) <= SHOWN_UNSTORED:
-                logger.error("not stored: %s", thing)
+            logger.error("not stored: %s", thing)
         self.crawler.stats.set_value("smmatlas/unstored_items", list(self.unstored))
 
     def _stop(self) -> None:
@@ -180,7 +183,7 @@ class SqlPipeline:
             self._lost([], domain)
             if not self.broken:
                 try:
-                    self._portal(item, finished=False)
+                    self._portal(item, finished=False, wait=False)
                 except WRITE_ERRORS as exc:
                     self._failed(exc, item)
         self.deferred.clear()
@@ -192,7 +195,7 @@ class SqlPipeline:
                 self._lost([f"portal verdict of {state.domain}"], state.domain)
                 continue
             try:
-                self._portal(item, finished=complete)
+                self._portal(item, finished=complete, wait=False)
             except WRITE_ERRORS as exc:
                 self._failed(exc, item)
         try:
@@ -202,12 +205,14 @@ class SqlPipeline:
             self._failed(exc, {"type": "batch"})
         finally:
             self._close_quietly()
-        if self.unstored:
+        if self.unstored:  # said even in quiet mode (-q logs CRITICAL only)
+            shown = "\n  ".join(self.unstored[:SHOWN_UNSTORED])
             more = len(self.unstored) - SHOWN_UNSTORED
-            logger.error(
-                "%d items were not stored (%s)%s; the atlas holds everything else; resume with: %s",
-                len(self.unstored), self.broken or "write failed",
-                f" ({more} not listed above)" if more > 0 else "", resume_command(),
+            logger.critical(
+                "%d items were not stored (%s):\n  %s%s\nthe atlas holds everything else "
+                "consistently; resume with: %s",
+                len(self.unstored), self.broken or "write failed", shown,
+                f"\n  ... and {more} more" if more > 0 else "", resume_command(),
             )  # fmt: skip
         if self.own_run:
             status = "finished" if reason == "finished" and not self.broken else "interrupted"
