@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
@@ -173,8 +174,6 @@ def find_recipients(case: Case, to: str) -> list[Recipient]:
 
 
 def _domain_ok(domain: str) -> bool:
-    import re
-
     return bool(re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*\.)+[a-z]{2,}", domain))
 
 
@@ -343,4 +342,13 @@ def email_body(case: Case, rcpt: Recipient, reporter: dict, xarf_files: list[str
             lines.append(f"Report form: {rcpt.url} (confirm the address before sending)")
         lines.append("")
     lines += ["Regards,", reporter["org"], reporter["contact"], ""]
-    return "\n".join(lines)
+    return "\n".join(one_line(x) for x in lines)
+
+
+def one_line(text: str) -> str:
+    """A line of the e-mail: a value a portal chose can add no line (no header, no fake
+    paragraph) and hide nothing (bidi controls shown as [U+202E])."""
+    text = re.sub(
+        r"[\u202a-\u202e\u2066-\u2069\u200e\u200f]", lambda m: f"[U+{ord(m[0]):04X}]", text
+    )
+    return re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]", " ", text)

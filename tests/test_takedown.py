@@ -207,3 +207,34 @@ def test_dossier_opens_in_chromium_with_name_screenshot_and_evidence(enriched, t
     _flip_byte(warc, warc.stat().st_size - 10)
     bad = run_cli("verify", str(tmp_path))
     assert bad.returncode == 1 and "evidence/captures.warc.gz" in bad.stdout, bad.stdout
+
+
+def test_hostile_values_cannot_add_lines_to_the_email_or_break_the_xarf():
+    from datetime import UTC, datetime
+
+    from atlas.report import Case, PortalFacts
+    from atlas.xarf_report import email_body, find_recipients, xarf_reports
+
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    account = "evil@ybl\nTo: attacker@evil.example\n\u202egnp.exe"
+    portal = PortalFacts(
+        domain="xn--bad-.example", url="http://bad.example/", status="active", kind="panel",
+        software=None, first_seen=at, last_seen=at, offers=[],
+        payments=[{"method": "upi", "account": account, "url": "http://bad.example/pay",
+                   "capture_id": None}],
+        contacts=[], identifiers=[], hosting={}, captures=[],
+    )  # fmt: skip
+    case = Case("portal-x", "bad.example", [portal], [], at)
+    (rcpt,) = find_recipients(case, "payment")
+    assert rcpt.name.startswith("NPCI")  # a malformed handle names no issuing app
+    reporter = {
+        "org": "Atlas Inv.",
+        "contact": "a@atlas-investigations.org",
+        "domain": "atlas-investigations.org",
+    }  # noqa: E501
+    body = email_body(case, rcpt, reporter, [], {"wacz": "e.wacz", "screenshots": []})
+    lines = body.splitlines()
+    assert sum(line.startswith("To:") for line in lines) == 1
+    assert "[U+202E]gnp.exe" in body and "\u202e" not in body
+    ((_, report),) = list(xarf_reports(case, rcpt, reporter, {"bodies": {}}))
+    assert "domain" not in report  # not a valid host name: left out, the report still validates
