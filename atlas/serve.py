@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import JSON, MetaData, Table, delete, insert, select
+from sqlalchemy import JSON, MetaData, Table, Text, cast, delete, insert, select
 from sqlalchemy.engine import make_url
 
 from atlas.datasette import metadata
@@ -58,12 +58,13 @@ def serve(url: str | None, host: str = "127.0.0.1", port: int = 8001) -> int:
         return subprocess.run(datasette_command(path, meta, host, port), check=False).returncode
 
 
-def _keeping_nulls(table: Table) -> Table:
-    """The table with JSON columns that write None as SQL NULL (not the JSON text 'null')."""
+def _as_text(table: Table) -> Table:
+    """The table with its JSON columns as text, so JSON is copied byte for byte (SQL NULL
+    stays NULL, the JSON text 'null' stays 'null')."""
     copy = table.to_metadata(MetaData())
     for column in copy.columns:
         if isinstance(column.type, JSON):
-            column.type = JSON(none_as_null=True)
+            column.type = Text()
     return copy
 
 
@@ -83,8 +84,12 @@ def snapshot(url: str | None, output: Path, force: bool = False) -> dict[str, in
         with src.connect() as read, dst.begin() as write:
             write.execute(delete(ExchangeRate.__table__))  # the source's own rates are copied
             for table in Base.metadata.sorted_tables:
-                rows = [dict(r) for r in read.execute(select(table)).mappings()]
-                target = _keeping_nulls(table)
+                target = _as_text(table)
+                columns = [
+                    cast(t, Text).label(t.name) if isinstance(c.type, JSON) else t
+                    for c, t in zip(table.columns, target.columns, strict=True)
+                ]
+                rows = [dict(r) for r in read.execute(select(*columns)).mappings()]
                 for i in range(0, len(rows), 1000):
                     write.execute(insert(target), rows[i : i + 1000])
                 counts[table.name] = len(rows)
