@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sqlite3
 import time
 from pathlib import Path
@@ -22,20 +19,10 @@ class QueryError(ValueError):
 
 
 def format_rows(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
-    if fmt == "json":
-        return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1)
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows(rows)
-        return buf.getvalue().rstrip("\n")
-    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
-    return "\n".join(lines)
+    """Rows as a table, JSON or spreadsheet-safe CSV (atlas.listing.render)."""
+    from atlas.listing import render
+
+    return render(columns, rows, fmt)
 
 
 def portal_table(session: Session, status: str | None = None) -> str:

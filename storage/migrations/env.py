@@ -15,6 +15,9 @@ def run() -> None:
 
         engine = make_engine(config.get_main_option("sqlalchemy.url") or None)
     with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # a table rebuilt by a batch migration must not break the views that name it
+            connection.exec_driver_sql("PRAGMA legacy_alter_table=ON")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
