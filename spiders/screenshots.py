@@ -11,8 +11,9 @@ every page that yields offers, payment methods or contacts.
 
 Bounded: at most `SMMATLAS_SCREENSHOTS_PER_PORTAL` (12) per portal and `SMMATLAS_SCREENSHOTS_MAX`
 (400) per run, pages taller than MAX_HEIGHT are cut there, a PNG larger than MAX_PNG is dropped,
-each shot has a timeout. On by default; `SMMATLAS_SCREENSHOTS=0` (setting or environment)
-switches them off, and `--render never` (no browser) has none.
+each shot has a timeout; at most PLAYWRIGHT_MAX_PAGES_PER_CONTEXT pages are live at once, so few
+PNGs are in memory before the pipeline writes them. On by default; `SMMATLAS_SCREENSHOTS=0`
+(setting or environment) switches them off, and `--render never` (no browser) has none.
 """
 
 from __future__ import annotations

@@ -249,3 +249,37 @@ def test_recrawl_of_unchanged_site_writes_revisits_not_bodies(recrawled):
         # the body it refers to still reads back, from the moved folder
         _, payload = read_record(resolve_path(recrawled["folder"], cap.warc_file), cap.warc_offset)
         assert hashlib.sha256(payload).hexdigest() == cap.sha256
+
+
+class _Spider:
+    def __init__(self, **settings) -> None:
+        from scrapy.settings import Settings
+
+        self.crawler = type("C", (), {"settings": Settings(settings)})()
+
+
+def test_screenshot_plan_is_bounded_and_shoots_a_footer_contact_once():
+    from spiders import screenshots
+
+    spider = _Spider(SMMATLAS_SCREENSHOTS_PER_PORTAL=3, SMMATLAS_SCREENSHOTS_MAX=4)
+    plan = screenshots.plan(spider)
+    assert plan.enabled
+    assert [plan.allow("a.test", f"http://a.test/{n}") for n in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert plan.allow("b.test", "http://b.test/") and not plan.allow("c.test", "http://c.test/")
+    footer = [Contact("email", "help@b.test")]
+    plain = PageFacts(url="http://b.test/faq", contacts=footer)
+    assert screenshots.wanted(spider, "b.test", "faq", plain, 200)  # first page showing it
+    assert not screenshots.wanted(spider, "b.test", "terms", plain, 200)  # shown already
+    assert screenshots.wanted(spider, "b.test", "entry", PageFacts(url="http://b.test/"), 200)
+    assert not screenshots.wanted(spider, "b.test", "entry", PageFacts(url="http://b.test/"), 404)
+    offers = PageFacts(
+        url="http://b.test/services?page=2", offers=_page("u", b"", T0)["facts"].offers
+    )
+    assert screenshots.wanted(spider, "b.test", "next_page", offers, 200)
+    assert not screenshots.plan(_Spider(SMMATLAS_SCREENSHOTS="0")).enabled
+    assert not screenshots.plan(_Spider(SMMATLAS_RENDER="never")).enabled
