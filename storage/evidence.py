@@ -37,6 +37,9 @@ from warcio.warcwriter import WARCWriter
 from storage.db import DatabaseError
 
 WARC_FOLDER = "warc"
+# request headers kept in request records: never credentials (Proxy-Authorization,
+# Authorization) or cookies a portal set
+REQUEST_HEADERS = frozenset({"user-agent", "accept", "accept-language", "accept-encoding"})
 
 
 def sha256(body: bytes) -> str:
@@ -176,7 +179,7 @@ class WarcStore:
     ) -> None:
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        headers = [(k, v) for k, v in (request_headers or ()) if k.lower() != "host"]
+        headers = [(k, v) for k, v in (request_headers or ()) if k.lower() in REQUEST_HEADERS]
         headers.insert(0, ("Host", parts.netloc))
         warc_headers = {"WARC-Date": warc_date(fetched_at), "WARC-Concurrent-To": concurrent_to}
         if ip:

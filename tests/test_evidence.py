@@ -6,6 +6,7 @@ reference on every fact of the export."""
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import shutil
@@ -43,7 +44,10 @@ def _page(url: str, body: bytes, when: datetime, **extra) -> dict:
         "type": "page", "domain": "panel.test", "url": url, "status": 200,
         "headers": [("Content-Type", "text/html")], "body": body, "fetched_at": when,
         "rendered": False, "facts": facts, "ip_address": "192.0.2.10",
-        "request_headers": [("User-Agent", "smmatlas-test")], **extra,
+        "request_headers": [
+            ("User-Agent", "smmatlas-test"), ("Proxy-Authorization", "Basic c2VjcmV0"),
+            ("Cookie", "session=s3cr3t"),
+        ], **extra,
     }  # fmt: skip
 
 
@@ -80,6 +84,9 @@ def test_recrawled_page_is_a_revisit_and_paths_survive_moving_the_folder(tmp_pat
     assert response["WARC-IP-Address"] == "192.0.2.10"
     assert response["WARC-Date"] == "2026-11-01T12:00:00Z"
     assert records[2][2]["WARC-Concurrent-To"] == response["WARC-Record-ID"]
+    raw = gzip.decompress(next((data / "warc").glob("*.warc.gz")).read_bytes())
+    assert b"GET /services?page=2 HTTP/1.1" in raw and b"User-Agent: smmatlas-test" in raw
+    assert b"c2VjcmV0" not in raw and b"s3cr3t" not in raw  # no credentials, no cookies
     revisit_offset, _, revisit, revisit_payload = records[3]
     assert revisit_payload == b""  # the body is not stored again
     assert revisit["WARC-Profile"].endswith("/revisit/identical-payload-digest")
