@@ -205,8 +205,10 @@ def _inline_offers(
     currency: str | None,
     sizes: dict[HtmlElement, int],
     decimal_comma: bool | None = None,
+    memo: dict | None = None,
 ) -> list[Offer]:
-    offers = []
+    offers: list[Offer] = []
+    memo = {} if memo is None else memo
     for el in iter_outside(doc, exclude):
         if el.tag not in _BLOCK or sizes.get(el, 0) > 400:
             continue
@@ -222,8 +224,8 @@ def _inline_offers(
         covered = sum(m.end() - m.start() for m in matches)
         if not matches or "?" in text or covered < 0.7 * len(text):
             continue  # prose that mentions a price, not a list of packages
-        local = _section_heading(el) or ""
-        variant_id, product_title = _variant_option(el)
+        local = _section_heading(el, memo) or ""
+        variant_id, product_title = _variant_option(el, memo)
         for m in matches:
             qty = parse_quantity(m.group(1))
             price = parse_price(m.group(6), currency, decimal_comma)
@@ -250,28 +252,51 @@ def _inline_offers(
     return offers
 
 
-def _variant_option(el: HtmlElement) -> tuple[str | None, str]:
+def _variant_option(el: HtmlElement, memo: dict | None = None) -> tuple[str | None, str]:
     """(variant id, product title) of a variant picker's option (`<option value="4711...">` in
     a product form under the product's heading); (None, "") for anything else."""
     value = (el.get("value") or "").strip() if el.tag == "option" else ""
     if not (value.isdigit() and len(value) >= 4):
         return None, ""
-    heading = _section_heading(el)
+    heading = _section_heading(el, memo)
     return value, heading or ""
 
 
-def _section_heading(el: HtmlElement) -> str | None:
+def _section_heading(el: HtmlElement, memo: dict | None = None) -> str | None:
+    """Text of the nearest heading before `el` or before one of its 4 nearest ancestors.
+
+    `memo` (one dict per page) keeps, per element, the nearest heading among its earlier
+    siblings, found for all children of a parent in one pass: a page of 100,000 sibling cards
+    costs one pass, not one walk back per card (which grew with the square of the page).
+    """
+    memo = {} if memo is None else memo
     node = el
     for _ in range(5):
-        prev = node.getprevious()
-        while prev is not None:
-            if isinstance(prev.tag, str) and prev.tag in _HEADINGS:
-                return cell_text(prev)
-            prev = prev.getprevious()
+        heading = _heading_before(node, memo)
+        if heading is not None:
+            text = memo.get(("text", heading))
+            if text is None:
+                text = memo[("text", heading)] = cell_text(heading)
+            return text
         node = node.getparent()
         if node is None:
             return None
     return None
+
+
+def _heading_before(node: HtmlElement, memo: dict) -> HtmlElement | None:
+    if node in memo:
+        return memo[node]
+    parent = node.getparent()
+    if parent is None:
+        memo[node] = None
+        return None
+    last = None
+    for child in parent:
+        memo[child] = last
+        if isinstance(child.tag, str) and child.tag in _HEADINGS:
+            last = child
+    return memo.get(node)
 
 
 def card_offers(
@@ -285,13 +310,14 @@ def card_offers(
     price_els = set(prices)
     comma = page_decimal_comma(doc)
     offers = []
+    memo: dict = {}  # headings before elements, for this page (see _section_heading)
     for el in prices:
-        heading = _section_heading(el) or ""
+        heading = _section_heading(el, memo) or ""
         offer = _card_offer(el, f"{heading} {context}", price_els, currency, holders, comma)
         if offer is not None:
             offers.append(offer)
     offers += woo_offers(doc, currency, context)
-    inline = _inline_offers(doc, context, exclude | price_els, currency, sizes, comma)
+    inline = _inline_offers(doc, context, exclude | price_els, currency, sizes, comma, memo)
     keys = {(o.per, o.price) for o in offers}
     offers += [o for o in inline if (o.per, o.price) not in keys]
     return offers

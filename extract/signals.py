@@ -85,12 +85,21 @@ def visible_text(root: etree._Element | None) -> str:
         return ""
     body = root.find("body")
     body = root if body is None else body
-    full = " ".join(body.itertext())
-    for el in body.iter(*_HIDDEN):
-        hidden = " ".join(el.itertext())
-        if hidden.strip():
-            full = full.replace(hidden, " ", 1)
-    return collapse_ws(full)
+    # one walk, hidden subtrees skipped (their tails are visible): linear in the page's size
+    # (removing each hidden element's text from the whole text grew with its square)
+    parts: list[str] = []
+    stack: list[tuple[etree._Element, bool]] = [(body, False)]
+    while stack:
+        el, closing = stack.pop()
+        if closing or not isinstance(el.tag, str) or el.tag in _HIDDEN:
+            if el.tail and el is not body:
+                parts.append(el.tail)
+            continue
+        if el.text:
+            parts.append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    return collapse_ws(" ".join(parts))
 
 
 def text_of(el: etree._Element) -> str:
