@@ -46,7 +46,9 @@ def require_existing(url: str | None) -> None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return
     if not Path(parsed.database).is_file():
-        raise DatabaseError(
+        from atlas.cli import UserError  # bad input: exit 2
+
+        raise UserError(
             f"no atlas at {parsed.database} (a typo?); `smmatlas db --db {url}` or --create "
             "creates a new one"
         )

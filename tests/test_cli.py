@@ -54,7 +54,7 @@ def test_malformed_url_is_refused(tmp_path):
     proc = run_cli("crawl", "ht!tp://nowhere", "--db", f"sqlite:///{tmp_path / 'a.db'}")
     _fails_cleanly(proc, 2, "not a web URL")
     proc = run_cli("crawl", "not a domain", "--db", f"sqlite:///{tmp_path / 'a.db'}")
-    _fails_cleanly(proc, 2, "not a domain or URL")
+    _fails_cleanly(proc, 2, "malformed URL")
 
 
 def test_missing_seeds_file(tmp_path):
@@ -84,6 +84,7 @@ def test_unwritable_data_folder(tmp_path):
 
 def test_query_is_read_only(tmp_path):
     db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert run_cli("db", "--db", db).returncode == 0
     proc = run_cli("query", "DELETE FROM portals", "--db", db)
     _fails_cleanly(proc, 2, "query failed")
     ok = run_cli("query", "SELECT count(*) AS n FROM portals", "--db", db, "--format", "csv")
@@ -93,5 +94,6 @@ def test_query_is_read_only(tmp_path):
 
 def test_export_to_unwritable_file(tmp_path):
     db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert run_cli("db", "--db", db).returncode == 0
     proc = run_cli("export", "--db", db, "-o", str(Path(tmp_path) / "no" / "such" / "x.json"))
     _fails_cleanly(proc, 2, "cannot write")

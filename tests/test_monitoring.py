@@ -199,7 +199,7 @@ def test_db_typo_is_an_error_not_a_new_atlas(tmp_path):
     missing = tmp_path / "atlsa.db"
     for argv in (["export"], ["portals"], ["diff"], ["query", "SELECT 1"]):
         proc = run_cli(*argv, "--db", f"sqlite:///{missing}")
-        assert proc.returncode == 1, (argv, proc.stderr)
+        assert proc.returncode == 2, (argv, proc.stderr)  # bad input
         assert proc.stderr.startswith(f"smmatlas: error: no atlas at {missing}")
         assert not missing.exists()
     made = run_cli("portals", "--db", f"sqlite:///{missing}", "--create")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from extract.model import Contact, Identifier, Offer, PageFacts, Payment
 from storage.db import open_db, table_names
-from storage.evidence import WarcStore, read_record, sha256
+from storage.evidence import WarcStore, read_record, resolve_path, sha256
 from storage.models import Capture, OfferObservation, Portal
 from storage.models import Contact as ContactRow
 from storage.models import Offer as OfferRow
@@ -78,7 +78,7 @@ def test_replaying_pages_duplicates_nothing_and_history_records_changes(tmp_path
         assert offer.first_seen.replace(tzinfo=UTC) == T0
         cap = s.execute(select(Capture).order_by(Capture.id)).scalars().first()
     assert cap.headers == {"content-type": "text/html; charset=utf-8"}  # length is not evidence
-    target, payload = read_record(cap.warc_file, cap.warc_offset)
+    target, payload = read_record(resolve_path(tmp_path, cap.warc_file), cap.warc_offset)
     assert target == url
     assert payload == b"<html>v1</html>"
     assert sha256(payload) == cap.sha256
