@@ -11,7 +11,15 @@ from extract.model import Offer
 from extract.numbers import multiplier_pattern
 from extract.plans import is_period_price
 from extract.prices import currency_pattern, parse_price, parse_quantity
-from extract.tables import HtmlElement, cell_text, is_struck, iter_outside, page_decimal_comma
+from extract.tables import (
+    SKIP_TEXT,
+    HtmlElement,
+    cell_text,
+    is_hidden,
+    is_struck,
+    iter_outside,
+    page_decimal_comma,
+)
 from extract.text import collapse_ws
 from extract.woo import woo_offers
 
@@ -115,6 +123,36 @@ def _holders(exclude: set[HtmlElement]) -> set[HtmlElement]:
     return {a for e in exclude for a in e.iterancestors()}
 
 
+def _wrapped(node: HtmlElement) -> HtmlElement | None:
+    """The one child of a pure wrapper (no text of its own, one visible child without a tail):
+    the wrapper's text is its child's."""
+    if len(node) != 1 or (node.text and node.text.strip()):
+        return None
+    child = node[0]
+    if not isinstance(child.tag, str) or (child.tail and child.tail.strip()):
+        return None
+    if child.tag in SKIP_TEXT or (child.attrib and (is_hidden(child) or is_struck(child))):
+        return None
+    return child
+
+
+def _text_holder(el: HtmlElement, memo: dict[HtmlElement, HtmlElement]) -> HtmlElement:
+    """The innermost element of the chain of pure wrappers `el` starts (itself if none), so
+    a chain 250 levels deep has its text read once, not once per level."""
+    path, node = [], el
+    while node not in memo:
+        child = _wrapped(node)
+        if child is None:
+            memo[node] = node
+            break
+        path.append(node)
+        node = child
+    holder = memo[node]
+    for wrapper in path:
+        memo[wrapper] = holder
+    return holder
+
+
 def _price_elements(
     doc: HtmlElement, exclude: set[HtmlElement], sizes: dict[HtmlElement, int]
 ) -> list[HtmlElement]:
@@ -122,14 +160,18 @@ def _price_elements(
     found: list[HtmlElement] = []
     inside: set[HtmlElement] = set()
     holders = _holders(exclude)
+    chains: dict[HtmlElement, HtmlElement] = {}
+    texts: dict[HtmlElement, str | None] = {}  # cell text of each chain's innermost element
     for el in iter_outside(doc, exclude):
         if el in inside or el in holders or len(el) > 12 or sizes.get(el, 0) > 400:
             continue
-        raw = "".join(el.itertext())
-        if len(raw) > 400 or not _CUR_RE.search(raw) or not _DIGIT_RE.search(raw):
-            continue
-        text = cell_text(el)
-        if len(text) > 40 or not text:
+        key = _text_holder(el, chains)
+        if key not in texts:
+            raw = "".join(key.itertext())
+            ok = len(raw) <= 400 and _CUR_RE.search(raw) and _DIGIT_RE.search(raw)
+            texts[key] = cell_text(key) if ok else None
+        text = texts[key]
+        if not text or len(text) > 40:
             continue
         if PRICE_ONLY.match(text):
             inside.update(el.iterdescendants())
@@ -212,11 +254,11 @@ def _inline_offers(
     for el in iter_outside(doc, exclude):
         if el.tag not in _BLOCK or sizes.get(el, 0) > 400:
             continue
+        if any(isinstance(c.tag, str) and c.tag in _BLOCK for c in el):
+            continue  # only leaf-ish blocks: parents repeat their children's text
         raw = "".join(el.itertext())
         if len(raw) > 400 or not _CUR_RE.search(raw) or not _DIGIT_RE.search(raw):
             continue
-        if any(isinstance(c.tag, str) and c.tag in _BLOCK for c in el):
-            continue  # only leaf-ish blocks: parents repeat their children's text
         text = cell_text(el) if el.tag != "option" else collapse_ws("".join(el.itertext()))
         if not text or len(text) > 200 or is_period_price(text):
             continue

@@ -16,6 +16,7 @@ from extract.text import collapse_ws
 
 HtmlElement = etree._Element
 _SKIP_TEXT = {"script", "style", "noscript", "template", "del", "s", "strike", "select", "button"}
+SKIP_TEXT = _SKIP_TEXT  # tags whose text a reader does not see as a cell's (cards.py too)
 _ICON = re.compile(r"^[a-z]+(?:_[a-z0-9]+)*$")
 _LABEL_ATTRS = ("data-label", "data-title", "data-th", "data-column", "data-name")
 _LETTER = re.compile(r"[^\W\d_]")
