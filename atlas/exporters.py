@@ -48,7 +48,10 @@ def export_json_bytes(session: Session, options: ExportOptions) -> bytes:
     from atlas.export import export_json
 
     data = export_json(session, options.domains)
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    from extract.sanity import finite_json  # strict JSON: no NaN/Infinity (issue 13)
+
+    text = json.dumps(finite_json(data), ensure_ascii=False, indent=1, allow_nan=False)
+    return (text + "\n").encode("utf-8")
 
 
 def export_csv_bytes(session: Session, options: ExportOptions) -> bytes:

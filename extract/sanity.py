@@ -125,3 +125,15 @@ def _fit(
             continue
         kept.append(lead)
     return kept
+
+
+def finite_json(value):
+    """`value` with every non-finite float (NaN, ±Infinity: older atlases may hold them) made
+    None, so `json.dumps(..., allow_nan=False)` always writes strict JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(v) for v in value]
+    return value
