@@ -11,6 +11,7 @@ from extract.model import Offer
 from extract.numbers import multiplier_pattern
 from extract.plans import is_period_price
 from extract.prices import currency_pattern, parse_price, parse_quantity
+from extract.sanity import price_text_flags
 from extract.tables import (
     SKIP_TEXT,
     HtmlElement,
@@ -200,7 +201,8 @@ def _card_offer(
     holders: set[HtmlElement],
     decimal_comma: bool | None = None,
 ) -> Offer | None:
-    price = parse_price(cell_text(price_el), currency, decimal_comma)
+    price_text = cell_text(price_el)
+    price = parse_price(price_text, currency, decimal_comma)
     if price is None:
         return None
     node = price_el
@@ -223,7 +225,8 @@ def _card_offer(
             qty, phrase, platform, product = hit
             name = _name_for(node, phrase)
             return Offer(name=name, price=price[0], currency=price[1], per=qty, platform=platform,
-                         product=product, kind="package")  # fmt: skip
+                         product=product, kind="package",
+                         flags=price_text_flags(price_text))  # fmt: skip
     return None
 
 
@@ -289,7 +292,7 @@ def _inline_offers(
             offers.append(
                 Offer(name=name, price=price[0], currency=price[1], per=qty,
                       platform=platform, product=product, service_id=variant_id,
-                      kind="package")
+                      kind="package", flags=price_text_flags(m.group(6)))
             )  # fmt: skip
     return offers
 

@@ -28,8 +28,9 @@ PRICE_MAX = 1e9  # per unit or per package, in any currency: nothing real costs 
 SERVICE_ID_MAX = 100
 LEAD_MAX = {"account": 200, "value": 200}  # payments.account, identifiers.value
 CONTACT_MAX = 320
-# a minus sign right before a number, or a number in exponent notation
-_SIGNED = re.compile(r"(?:^|[^\w.,])[-\u2212\u2012\u2013]\s*\d")
+# a minus sign on a number ("-5", "$-5", "€ −5"; not a range "100 - 200" or "100-200"), or a
+# number in exponent notation ("1e308")
+_SIGNED = re.compile(r"(?:^|(?<=[\s$€£¥₹:(]))[-\u2212]\d")
 _EXPONENT = re.compile(r"\d[eE][+-]?\d")
 
 
