@@ -21,11 +21,13 @@ from storage.models import (
     OFFER_FACTS,
     Capture,
     Contact,
+    CrawlRun,
     HostingResult,
     Identifier,
     Offer,
     Payment,
     Portal,
+    PortalCrawl,
 )
 
 SCHEMA_ID = "smmatlas/portals@1"
@@ -104,7 +106,7 @@ def _hosting(results: list[HostingResult]) -> dict[str, Any]:
     return summarise(latest) if latest else {}
 
 
-def _payments(rows: list[Payment], ref=lambda _id: None) -> list[dict[str, Any]]:
+def _payments(rows: list[Payment], ref=lambda _id: None, seen=lambda _x: {}) -> list[dict]:
     """A method shown with an account anywhere on the portal drops its bare (no account) row."""
     with_account = {x.method for x in rows if x.account}
     return [
@@ -113,10 +115,44 @@ def _payments(rows: list[Payment], ref=lambda _id: None) -> list[dict[str, Any]]
             "account": x.account or None,
             "url": x.url,
             "capture": ref(x.capture_id),
+            **seen(x),
         }
         for x in rows
         if x.account or x.method not in with_account
     ]
+
+
+def _last_active_crawls(session: Session) -> dict[int, datetime]:
+    """Portal id -> start of its newest run in which it answered as a portal (else its newest
+    run): facts seen since then are current, older ones have vanished from the site."""
+    rows = session.execute(
+        select(PortalCrawl.portal_id, PortalCrawl.status, CrawlRun.started_at).join(
+            CrawlRun, CrawlRun.id == PortalCrawl.run_id
+        )
+    )
+    newest: dict[int, datetime] = {}
+    active: dict[int, datetime] = {}
+    for pid, status, started in rows:
+        if started is None:
+            continue
+        newest[pid] = max(newest.get(pid, started), started)
+        if status == "active":
+            active[pid] = max(active.get(pid, started), started)
+    return {**newest, **active}
+
+
+def _seen(since: datetime | None):
+    """first_seen, last_seen and current (seen in the portal's last crawl) of a fact row."""
+
+    def fields(row) -> dict[str, Any]:
+        current = since is None or (row.last_seen is not None and row.last_seen >= since)
+        return {
+            "first_seen": _iso(row.first_seen),
+            "last_seen": _iso(row.last_seen),
+            "current": current,
+        }
+
+    return fields
 
 
 def one_sighting_each(offers: list[Offer]) -> list[Offer]:
@@ -169,9 +205,11 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
     query = select(Portal).order_by(Portal.domain)
     if domains:
         query = query.where(Portal.domain.in_(domains))
+    crawled_since = _last_active_crawls(session)
     records = []
     for p in session.execute(query).scalars():
         p_offers = one_sighting_each(offers[p.id])
+        seen = _seen(crawled_since.get(p.id))
         record: dict[str, Any] = {
             "domain": p.domain,
             "url": p.url,
@@ -189,18 +227,31 @@ def portal_records(session: Session, domains: list[str] | None = None) -> list[d
                     "url": o.url,
                     "seen_at": _iso(o.last_seen),
                     "capture": ref(o.capture_id),
+                    **seen(o),
                 }
                 for o in p_offers
             ],
-            "payments": _payments(payments[p.id], ref),
+            "payments": _payments(payments[p.id], ref, seen),
             "contacts": [
-                {"kind": x.kind, "value": x.value, "url": x.url, "capture": ref(x.capture_id)}
+                {
+                    "kind": x.kind,
+                    "value": x.value,
+                    "url": x.url,
+                    "capture": ref(x.capture_id),
+                    **seen(x),
+                }
                 for x in contacts[p.id]
-            ],
+            ],  # fmt: skip
             "identifiers": [
-                {"kind": x.kind, "value": x.value, "url": x.url, "capture": ref(x.capture_id)}
+                {
+                    "kind": x.kind,
+                    "value": x.value,
+                    "url": x.url,
+                    "capture": ref(x.capture_id),
+                    **seen(x),
+                }
                 for x in identifiers[p.id]
-            ],
+            ],  # fmt: skip
             "hosting": _hosting(hosting[p.id]),
             "evidence": [
                 {

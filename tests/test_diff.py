@@ -115,3 +115,18 @@ def test_diff_between_epochs_matches_the_truth(sandbox_root, tmp_path):
     assert len(csv.stdout.splitlines()) == len(result["changes"]) + 1
     bad = run_cli("diff", "--db", db, "--since", "7")
     assert bad.returncode == 2 and "smmatlas: error: no earlier crawl run 7" in bad.stderr
+
+    # exports flag each offer and lead as current or vanished, with first and last seen
+    export = json.loads(run_cli("export", "--db", db).stdout)
+    for p in export["portals"]:
+        if p["domain"] not in domains or p["domain"] == DIED:
+            continue
+        a, b = _offers(early[p["domain"]]), _offers(late[p["domain"]])
+        for o in p["offers"]:
+            assert o["current"] == (o["service_id"] in b), (p["domain"], o["service_id"])
+            assert o["current"] or o["service_id"] in a  # a vanished offer was there before
+            assert o["first_seen"] <= o["last_seen"]
+        accounts = {(x["method"], x["account"]): x["current"] for x in p["payments"]}
+        assert {m for m, cur in accounts.items() if cur and m[1]} == {
+            m for m in _accounts(late[p["domain"]]) if m[1]
+        }
