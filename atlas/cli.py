@@ -186,8 +186,18 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_enrich(args: argparse.Namespace) -> int:
     from atlas.enrichment import run_enrich
 
-    print(run_enrich(args))
-    return 0
+    summary, failures = run_enrich(args)
+    print(summary)
+    if not failures:
+        return 0
+    more = len(failures) - 5
+    shown = "; ".join(failures[:5]) + (f"; and {more} more" if more > 0 else "")
+    print(
+        f"smmatlas: error: {len(failures)} enrichment answers failed (recorded; earlier good "
+        f"hosting facts are kept in exports): {shown}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
 
 
 def cmd_sandbox_build(args: argparse.Namespace) -> int:

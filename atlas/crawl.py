@@ -54,6 +54,7 @@ class CrawlOptions:
     health_check: bool = True
     progress: str = "auto"  # auto (live on a terminal, else plain), live, plain, off
     log_file: str | None = None
+    screenshots: bool | None = None  # None: the setting / $SMMATLAS_SCREENSHOTS (on)
 
 
 def parse_age(text: str) -> timedelta:
@@ -161,6 +162,8 @@ def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, se
             overrides["LOG_LEVEL"] = "INFO"
     if opts.concurrency:
         overrides["CONCURRENT_REQUESTS"] = opts.concurrency
+    if opts.screenshots is not None:
+        overrides["SMMATLAS_SCREENSHOTS"] = "1" if opts.screenshots else "0"
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     mask_logs()  # no seed or proxy password in the log

@@ -45,6 +45,12 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
         help="progress display: live on a terminal, a plain line every 30 s otherwise (auto)",
     )
     p.add_argument("--log-file", metavar="FILE", help="append the crawl's full log to FILE")
+    p.add_argument(
+        "--no-screenshots",
+        action="store_true",
+        help="take no screenshots (by default the entry page and the pages with offers, "
+        "payments or contacts are shot, at most 12 per portal)",
+    )
 
 
 def crawl_extra(args: argparse.Namespace, parse_age: Callable[[str], timedelta]) -> dict:
@@ -57,6 +63,7 @@ def crawl_extra(args: argparse.Namespace, parse_age: Callable[[str], timedelta])
         "health_check": not args.no_health_check,
         "progress": "off" if args.quiet else args.progress,
         "log_file": args.log_file,
+        "screenshots": False if args.no_screenshots else None,
     }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -64,7 +63,7 @@ def _utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
-def run_enrich(args: argparse.Namespace) -> str:
+def run_enrich(args: argparse.Namespace) -> tuple[str, list[str]]:
     from atlas.cli import UserError
 
     try:
@@ -123,15 +122,4 @@ def run_enrich(args: argparse.Namespace) -> str:
         f"enriched {len(jobs)} portals: {asked} source answers stored "
         f"({failed} failed, recorded), {sum(len(c) for c in caches.values())} cached considered"
     )
-    if failures:
-        print(summary)
-        shown = "; ".join(failures[:5])
-        if len(failures) > 5:
-            shown += f"; and {len(failures) - 5} more"
-        print(
-            f"smmatlas: error: {failed} enrichment answers failed (recorded; earlier good hosting "
-            f"facts are kept in exports): {shown}",
-            file=sys.stderr,
-        )
-        raise SystemExit(1)
-    return summary
+    return summary, failures
