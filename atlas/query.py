@@ -6,12 +6,10 @@ import sqlite3
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-
-from storage.models import Contact, Identifier, Offer, Payment, Portal
 
 
 class QueryError(ValueError):
@@ -26,28 +24,10 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str = "table") -> st
 
 
 def portal_table(session: Session, status: str | None = None) -> str:
-    def count(model):
-        return (
-            select(func.count())
-            .where(model.portal_id == Portal.id)
-            .correlate(Portal)
-            .scalar_subquery()
-        )
+    """`smmatlas portals` as a table (atlas.listing.portal_rows)."""
+    from atlas.listing import portal_rows
 
-    query = select(
-        Portal.domain,
-        Portal.status,
-        Portal.kind,
-        Portal.software,
-        count(Offer).label("offers"),
-        count(Payment).label("payments"),
-        count(Contact).label("contacts"),
-        count(Identifier).label("identifiers"),
-    ).order_by(Portal.domain)
-    if status:
-        query = query.where(Portal.status == status)
-    result = session.execute(query)
-    return format_rows(list(result.keys()), [tuple(r) for r in result])
+    return format_rows(*portal_rows(session, status))
 
 
 QUERY_TIMEOUT = 30.0  # seconds one analyst statement may run
