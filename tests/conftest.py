@@ -4,10 +4,15 @@ mockserver), and one full crawl of it that the accuracy tests read."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from helpers import run_cli
+
+# Crawls in the tests take no screenshots unless a test asks (the `crawled` fixture does: the
+# evidence and dossier tests read them); subprocesses inherit this.
+os.environ.setdefault("SMMATLAS_SCREENSHOTS", "0")
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +54,7 @@ def crawled(sandbox, sandbox_manifest, tmp_path_factory) -> dict:
     proc = run_cli(
         "crawl", "--seeds", str(seeds), "--db", db, "--data", str(folder),
         "--proxy", sandbox.proxy_url, "--render", "auto", "-q",
+        env={"SMMATLAS_SCREENSHOTS": "1"},  # the evidence and dossier tests read them
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = run_cli("export", "--format", "json", "--db", db)
@@ -59,4 +65,35 @@ def crawled(sandbox, sandbox_manifest, tmp_path_factory) -> dict:
         "export": json.loads(out.stdout),
         "stdout": proc.stdout,
         "stderr": proc.stderr,
+    }
+
+
+@pytest.fixture(scope="session")
+def enriched(crawled, sandbox_root, tmp_path_factory) -> dict:
+    """A copy of the crawled atlas, enriched from the sandbox's DNS and RDAP doubles (portals
+    have IPs, registrars and abuse contacts): the input of takedown and threat-intel outputs."""
+    import shutil
+
+    from sandbox.dns import DnsDouble
+    from sandbox.rdap import RdapDouble
+
+    folder = tmp_path_factory.mktemp("enriched")
+    src = crawled["folder"] / "atlas.db"
+    for suffix in ("", "-wal", "-shm"):
+        if src.with_name(src.name + suffix).exists():
+            shutil.copy(src.with_name(src.name + suffix), folder / f"atlas.db{suffix}")
+    db = f"sqlite:///{folder / 'atlas.db'}"
+    manifest = sandbox_root / "late" / "manifest.json"
+    with DnsDouble.from_manifest(manifest) as dns, RdapDouble.from_manifest(manifest) as rdap:
+        proc = run_cli(
+            "enrich", "--db", db, "--dns", dns.address,
+            "--rdap-domain", rdap.url, "--rdap-ip", rdap.url,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    sites = json.loads(manifest.read_text(encoding="utf-8"))["sites"]
+    return {
+        "db": db,
+        "data": str(crawled["folder"]),
+        "folder": folder,
+        "hosting": {s["domain"]: s["hosting"] for s in sites if not s.get("dead")},
     }

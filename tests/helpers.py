@@ -13,8 +13,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_cli(
     *args: str, env: dict | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess:
-    """Run `smmatlas ARGS` in a subprocess (its own Twisted reactor), capturing output."""
-    full_env = {**os.environ, **(env or {})}
+    """Run `smmatlas ARGS` in a subprocess (its own Twisted reactor), capturing output.
+
+    Crawls take no screenshots unless `env` asks for them (SMMATLAS_SCREENSHOTS=1): only the
+    tests of screenshots and dossiers need them, and a browser load per page is costly."""
+    full_env = {**os.environ, "SMMATLAS_SCREENSHOTS": "0", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "atlas.cli", *args],
         cwd=ROOT,

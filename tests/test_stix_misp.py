@@ -4,35 +4,19 @@ own parsers (stix2.parse, PyMISP's MISPEvent.load); expected values from the san
 from __future__ import annotations
 
 import json
-import shutil
 from collections import defaultdict
 
 import pytest
 from helpers import run_cli
 
-from sandbox.dns import DnsDouble
-from sandbox.rdap import RdapDouble
-
 
 @pytest.fixture(scope="module")
-def exported(crawled, sandbox_root, tmp_path_factory) -> dict:
+def exported(enriched, sandbox_root) -> dict:
     """STIX and MISP exports of a copy of the crawled atlas, enriched from the sandbox's DNS
     and RDAP doubles (so portals have IPs)."""
-    folder = tmp_path_factory.mktemp("ti")
-    src = crawled["folder"] / "atlas.db"
-    for suffix in ("", "-wal", "-shm"):
-        if src.with_name(src.name + suffix).exists():
-            shutil.copy(src.with_name(src.name + suffix), folder / f"atlas.db{suffix}")
-    db = f"sqlite:///{folder / 'atlas.db'}"
-    manifest = sandbox_root / "late" / "manifest.json"
-    with DnsDouble.from_manifest(manifest) as dns, RdapDouble.from_manifest(manifest) as rdap:
-        proc = run_cli(
-            "enrich", "--db", db, "--dns", dns.address,
-            "--rdap-domain", rdap.url, "--rdap-ip", rdap.url,
-        )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    sites = json.loads(manifest.read_text(encoding="utf-8"))["sites"]
-    out = {"ips": {s["domain"]: s["hosting"]["ipv4"] for s in sites if not s.get("dead")}}
+    folder, db = enriched["folder"], enriched["db"]
+    sites = json.loads((sandbox_root / "late" / "manifest.json").read_text(encoding="utf-8"))
+    out = {"ips": {s["domain"]: s["hosting"]["ipv4"] for s in sites["sites"] if not s.get("dead")}}
     for fmt in ("stix", "misp"):
         path = folder / f"atlas.{fmt}.json"
         proc = run_cli("export", "--format", fmt, "--db", db, "-o", str(path))

@@ -7,15 +7,10 @@ manifest (its hosting ground truth) and from hand-written UPI handle owners."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 import xarf
 from helpers import run_cli
-
-from sandbox.dns import DnsDouble
-from sandbox.rdap import RdapDouble
 
 REPORTER = ["--reporter", "analyst@atlas-investigations.org", "--reporter-org", "Atlas Inv."]
 # UPI handle -> the app that issued it (hand-written from the handles' public owners)
@@ -33,30 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-@pytest.fixture(scope="module")
-def enriched(crawled, sandbox_root, tmp_path_factory) -> dict:
-    folder = tmp_path_factory.mktemp("takedown")
-    src = crawled["folder"] / "atlas.db"
-    for suffix in ("", "-wal", "-shm"):
-        if src.with_name(src.name + suffix).exists():
-            shutil.copy(src.with_name(src.name + suffix), folder / f"atlas.db{suffix}")
-    db = f"sqlite:///{folder / 'atlas.db'}"
-    manifest = sandbox_root / "late" / "manifest.json"
-    with DnsDouble.from_manifest(manifest) as dns, RdapDouble.from_manifest(manifest) as rdap:
-        proc = run_cli(
-            "enrich", "--db", db, "--dns", dns.address,
-            "--rdap-domain", rdap.url, "--rdap-ip", rdap.url,
-        )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    sites = json.loads(manifest.read_text(encoding="utf-8"))["sites"]
-    return {
-        "db": db,
-        "data": str(crawled["folder"]),
-        "folder": folder,
-        "hosting": {s["domain"]: s["hosting"] for s in sites if not s.get("dead")},
-    }
 
 
 def _upi_portal(truth: dict, crawled: dict) -> tuple[str, str]:
