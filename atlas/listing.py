@@ -44,8 +44,10 @@ def check_choice(option: str, value: str | None, valid: Iterable[str]) -> str | 
 def render(columns: Sequence[str], rows: Iterable[Sequence], fmt: str = "table") -> str:
     rows = [tuple(r) for r in rows]
     if fmt == "json":
-        data = [dict(zip(columns, r, strict=True)) for r in rows]
-        return json.dumps(data, default=str, indent=1, ensure_ascii=False)
+        from extract.sanity import finite_json  # strict JSON: no NaN/Infinity
+
+        data = finite_json([dict(zip(columns, r, strict=True)) for r in rows])
+        return json.dumps(data, default=str, indent=1, ensure_ascii=False, allow_nan=False)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: a CR in a cell is quoted

@@ -68,3 +68,4 @@ ENRICH_TLS = True
 ENRICH_TTL_HOURS = 168  # cached results younger than this are reused
 SMMATLAS_CONCURRENT_PORTALS = 16  # portals crawled at once; each that ends opens the next
 SMMATLAS_EXTRACT_WORKERS = None  # extraction processes; None: min(4, cores); 0: inline
+SMMATLAS_EXTRACT_TIMEOUT = None  # seconds per page before it is recorded unread; None: 30

@@ -16,6 +16,7 @@ from extract.prices import (
     parse_range,
     per_in_text,
 )
+from extract.sanity import price_text_flags
 from extract.tables import HtmlElement, is_hidden, is_struck, page_decimal_comma
 from extract.text import collapse_ws, words
 
@@ -183,6 +184,7 @@ def kv_offers(rows: list[HtmlElement], page_currency: str | None) -> list[Offer]
                 platform=platform, product=product,
                 service_id=fields["id"][1].lstrip("#") if "id" in fields else None,
                 category=category, min=lo, max=hi, refill=refill_from_name(name),
+                flags=price_text_flags(price_text),
             )
         )  # fmt: skip
     return offers

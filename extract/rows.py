@@ -20,6 +20,7 @@ from extract.prices import (
     parse_range,
     per_in_text,
 )
+from extract.sanity import price_text_flags
 from extract.tables import (
     Grid,
     HtmlElement,
@@ -224,4 +225,5 @@ def _row_offer(
     return Offer(
         name=name, price=price[0], currency=price[1], per=per, platform=platform, product=product,
         service_id=sid, category=cat, min=lo, max=hi, refill=refill, kind="rate",
+        flags=price_text_flags(price_text),
     )  # fmt: skip

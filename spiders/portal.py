@@ -118,7 +118,11 @@ class PortalSpider(scrapy.Spider):
         spider.budget = settings.getint("SMMATLAS_PAGE_BUDGET", 40)
         spider.window = max(1, settings.getint("SMMATLAS_CONCURRENT_PORTALS", 16))
         workers = settings.get("SMMATLAS_EXTRACT_WORKERS")
-        spider.extractor = Extractor(default_workers() if workers is None else int(workers))
+        timeout = settings.get("SMMATLAS_EXTRACT_TIMEOUT")
+        spider.extractor = Extractor(
+            default_workers() if workers is None else int(workers),
+            timeout=None if timeout is None else float(timeout),
+        )
         skip = set(settings.getlist("SMMATLAS_SKIP_DOMAINS"))
         for domain in skip:
             spider.portals.pop(domain, None)

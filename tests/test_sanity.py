@@ -141,3 +141,18 @@ def test_an_older_atlas_holding_infinity_still_exports_strict_json():
     data = {"price": math.inf, "rows": [{"p": math.nan}, 1.5, [-math.inf]]}
     text = json.dumps(finite_json(data), allow_nan=False)
     assert json.loads(text) == {"price": None, "rows": [{"p": None}, 1.5, [None]]}
+
+
+def test_table_and_key_value_rows_flag_a_sign_or_exponent_they_do_not_read():
+    from extract.catalogue import extract_offers
+
+    table = (
+        "<table><tr><th>ID</th><th>Service</th><th>Rate per 1000</th><th>Min</th><th>Max</th></tr>"
+        "<tr><td>1</td><td>Instagram Followers</td><td>$-5</td><td>10</td><td>100</td></tr>"
+        "<tr><td>2</td><td>Instagram Likes</td><td>$1e308</td><td>10</td><td>100</td></tr>"
+        "<tr><td>3</td><td>Instagram Views</td><td>$0.50</td><td>10</td><td>100</td></tr></table>"
+    )
+    flags = {o.service_id: o.flags for o in extract_offers(table, "https://p.example/services")}
+    assert flags["1"] == ["price_text_unread:$-5"]
+    assert flags["2"] == ["price_text_unread:$1e308"]
+    assert flags["3"] == []
