@@ -1,18 +1,29 @@
 """Crawl benchmark: the atlas against a plain Scrapy baseline, in the same run.
 
-    .venv/bin/python bench/bench_crawl.py [--portals 300] [--budget 20]
+    .venv/bin/python bench/bench_crawl.py [--portals 300] [--budget 20] [--repeat 3]
+        [--atlas-root DIR] [--profile]
 
 Builds a scale-mode sandbox web (N portals), serves it, then crawls it twice through the same
 proxy with the same settings: once with bench/baseline_spider.py (fetch and follow links only),
 once with `smmatlas crawl --render never` (extraction, evidence, SQL). Reports pages/s and peak
 memory of both, and the ratios atlas/baseline (the numbers that matter: absolute speed depends
 on the machine). Results go to bench/results/.
+
+`--repeat N` runs the pair N times, interleaved (baseline, atlas, baseline, atlas, ...) on the
+same web, and reports each pair and the median ratio (one run is too noisy on a shared machine).
+`--atlas-root DIR` (repeatable) runs the atlas from other checkouts (a "before" tree made with
+`git archive`) after the same baseline, so a change is measured against its parent in one run.
+`--profile` adds one atlas crawl (of the last root, not counted in the ratios) whose crawler
+process runs under cProfile, and writes the top of its profile next to the result.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import pstats
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,13 +34,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def timed(cmd: list[str]) -> tuple[float, int, str]:
+def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
     """Run cmd under GNU time: (wall seconds, peak RSS KiB, stdout)."""
     with tempfile.NamedTemporaryFile("r") as tf:
         start = time.perf_counter()
         proc = subprocess.run(
             ["/usr/bin/time", "-o", tf.name, "-f", "%M", *cmd],
-            cwd=ROOT, capture_output=True, text=True,
+            cwd=cwd, capture_output=True, text=True,
         )  # fmt: skip
         wall = time.perf_counter() - start
         if proc.returncode != 0:
@@ -44,6 +55,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--portals", type=int, default=300)
     ap.add_argument("--budget", type=int, default=20)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument(
+        "--atlas-root",
+        action="append",
+        help="run the atlas from this checkout (repeatable; default: this one)",
+    )
+    ap.add_argument("--label", type=json.loads, help='JSON {"root": "label"} for the results')
+    ap.add_argument("--profile", action="store_true", help="cProfile the first atlas crawl")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "web"
@@ -52,41 +71,104 @@ def main() -> None:
         build_s = time.perf_counter() - t0
         manifest = json.loads((root / "late" / "manifest.json").read_text())
         urls = [s["url"] for s in manifest["sites"] if not s.get("dead")]
+        roots = [Path(r).resolve() for r in args.atlas_root or [ROOT]]
+        prof = Path(tmp) / "atlas.prof"
+        runs: list[dict] = []
         with running_sandbox(root) as server:
-            py = sys.executable
-            b_wall, b_rss, b_out = timed(
-                [py, "bench/baseline_spider.py", json.dumps(urls), server.proxy_url,
-                 str(args.budget)]
-            )  # fmt: skip
-            b_pages = json.loads(b_out.strip().splitlines()[-1])["pages"]
-            server.reset_faults()
-            seeds = Path(tmp) / "seeds.txt"
-            seeds.write_text("\n".join(urls))
-            a_wall, a_rss, a_out = timed(
-                [py, "-m", "atlas.cli", "crawl", "--seeds", str(seeds), "--render", "never",
-                 "--db", f"sqlite:///{tmp}/atlas.db", "--data", tmp, "--proxy",
-                 server.proxy_url, "--budget", str(args.budget), "-q"]
-            )  # fmt: skip
-        run = json.loads(
-            subprocess.run(
-                [py, "-m", "atlas.cli", "query", "--db", f"sqlite:///{tmp}/atlas.db", "--format",
-                 "json", "SELECT count(*) AS pages FROM captures"],
-                cwd=ROOT, capture_output=True, text=True, check=True,
-            ).stdout
-        )  # fmt: skip
-        a_pages = run[0]["pages"]
-    result = {
-        "portals": args.portals,
-        "build_seconds": round(build_s, 2),
-        "baseline": {"pages": b_pages, "seconds": round(b_wall, 2), "rss_mib": b_rss // 1024},
-        "atlas": {"captures": a_pages, "seconds": round(a_wall, 2), "rss_mib": a_rss // 1024},
-        "speed_ratio": round((a_pages / a_wall) / (b_pages / b_wall), 3),
-        "memory_ratio": round(a_rss / b_rss, 3),
-    }
+            for n in range(args.repeat):  # interleaved: baseline, each atlas, baseline, ...
+                base = baseline(server, urls, args)
+                for i, atlas_root in enumerate(roots):
+                    got = atlas(server, urls, Path(tmp) / f"run{n}-{i}", args, atlas_root, None)
+                    runs.append(ratios(base, got))
+            if args.profile:  # an extra, profiled run: not counted in the ratios
+                atlas(server, urls, Path(tmp) / "profiled", args, roots[-1], prof)
+        profile = summary(prof) if args.profile else None
+    result = {"portals": args.portals, "build_seconds": round(build_s, 2), "atlases": []}
+    for atlas_root in roots:
+        mine = [r for r in runs if r["atlas"]["root"] == str(atlas_root)]
+        speed = [r["speed_ratio"] for r in mine]
+        result["atlases"].append(
+            {
+                "root": str(atlas_root),
+                "label": (args.label or {}).get(str(atlas_root)) or _commit(atlas_root),
+                "speed_ratio_median": round(statistics.median(speed), 3),
+                "speed_ratio_range": [min(speed), max(speed)],
+                "memory_ratio_median": round(statistics.median(r["memory_ratio"] for r in mine), 3),
+            }
+        )
+    result["runs"] = runs
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / f"crawl-{int(time.time())}.json").write_text(json.dumps(result, indent=1))
+    stamp = int(time.time())
+    (out / f"crawl-{stamp}.json").write_text(json.dumps(result, indent=1))
+    if profile:
+        (out / f"crawl-{stamp}-profile.txt").write_text(profile)
     print(json.dumps(result, indent=1))
+
+
+def _commit(root: Path) -> str | None:
+    proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
+                          text=True)  # fmt: skip
+    return proc.stdout.strip() or None
+
+
+def baseline(server, urls, args) -> dict:
+    """The plain spider: fetch and follow links only."""
+    server.reset_faults()
+    wall, rss, out = timed(
+        [sys.executable, "bench/baseline_spider.py", json.dumps(urls), server.proxy_url,
+         str(args.budget)]
+    )  # fmt: skip
+    pages = json.loads(out.strip().splitlines()[-1])["pages"]
+    return {"pages": pages, "seconds": round(wall, 2), "rss_kib": rss,
+            "pages_per_s": round(pages / wall, 1)}  # fmt: skip
+
+
+def atlas(server, urls, tmp: Path, args, atlas_root: Path, prof: Path | None) -> dict:
+    """`smmatlas crawl --render never` of the same pages through the same proxy."""
+    tmp.mkdir()
+    py = sys.executable
+    server.reset_faults()
+    seeds = tmp / "seeds.txt"
+    seeds.write_text("\n".join(urls))
+    db = f"sqlite:///{tmp}/atlas.db"
+    profiled = ["-m", "cProfile", "-o", str(prof)] if prof else []
+    wall, rss, _ = timed(
+        [py, *profiled, "-m", "atlas.cli", "crawl", "--seeds", str(seeds), "--render", "never",
+         "--db", db, "--data", str(tmp), "--proxy", server.proxy_url, "--budget",
+         str(args.budget), "-q"],
+        cwd=atlas_root,
+    )  # fmt: skip
+    run = json.loads(
+        subprocess.run(
+            [py, "-m", "atlas.cli", "query", "--db", db, "--format", "json",
+             "SELECT (SELECT count(*) FROM captures) AS pages, "
+             "(SELECT count(*) FROM offers) AS offers, "
+             "(SELECT count(*) FROM offer_observations) AS observations"],
+            cwd=atlas_root, capture_output=True, text=True, check=True,
+        ).stdout
+    )[0]  # fmt: skip
+    return {"root": str(atlas_root), "captures": run["pages"], "offers": run["offers"],
+            "observations": run["observations"], "seconds": round(wall, 2), "rss_kib": rss,
+            "pages_per_s": round(run["pages"] / wall, 1)}  # fmt: skip
+
+
+def ratios(base: dict, got: dict) -> dict:
+    return {
+        "baseline": base,
+        "atlas": got,
+        "speed_ratio": round(got["pages_per_s"] / base["pages_per_s"], 3),
+        "memory_ratio": round(got["rss_kib"] / base["rss_kib"], 3),
+    }
+
+
+def summary(prof: Path, top: int = 30) -> str:
+    """The crawler process's profile: the functions with the most cumulative and own time."""
+    out = io.StringIO()
+    stats = pstats.Stats(str(prof), stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

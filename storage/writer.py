@@ -15,18 +15,12 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from extract.model import Offer as OfferFact
 from extract.model import PageFacts
 from extract.sanity import sane_facts
+from storage.bulk import PageRows, write_pages
 from storage.evidence import WarcStore, sha256, store_screenshot
 from storage.models import (
-    OFFER_FACTS,
     Capture,
-    Contact,
-    Identifier,
-    Offer,
-    OfferObservation,
-    Payment,
     Portal,
     PortalCrawl,
 )
@@ -40,12 +34,6 @@ def _insert(session: Session, model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def offer_key(offer: OfferFact) -> str:
-    if offer.service_id:
-        return f"id:{offer.service_id}"
-    return f"name:{offer.name}|per:{offer.per}"
-
-
 class AtlasWriter:
     def __init__(self, sessions: sessionmaker[Session], warc: WarcStore | None, run_id: int | None):
         self.session = sessions()
@@ -53,6 +41,7 @@ class AtlasWriter:
         self.run_id = run_id
         self._portal_ids: dict[str, int] = {}
         self.pending = 0
+        self._facts: list[PageRows] = []  # pages whose facts wait for the batch's commit
 
     # --- portals ---------------------------------------------------------------------------
     def portal_id(self, domain: str, url: str, now: datetime) -> int:
@@ -118,10 +107,9 @@ class AtlasWriter:
         if item.get("screenshot"):
             self._screenshot(capture_id, item["screenshot"], fetched_at)
         facts: PageFacts = sane_facts(item["facts"])  # idempotent: workers already did it
-        self._offers(pid, capture_id, facts, fetched_at)
-        self._leads(pid, capture_id, facts, fetched_at)
-        if facts.offsite:
-            self._sightings(pid, capture_id, item, facts, fetched_at)
+        # offers, observations, leads and sightings are written in bulk when the batch commits
+        digest = sha256(item["body"]) if facts.offsite else ""
+        self._facts.append(PageRows(pid, capture_id, facts, fetched_at, item["domain"], digest))
         self.pending += 1
         return capture_id
 
@@ -212,126 +200,17 @@ class AtlasWriter:
             .values(screenshot=stored, screenshot_sha256=digest, screenshot_at=taken_at)
         )
 
-    def _offers(self, pid: int, capture_id: int, facts: PageFacts, now: datetime) -> None:
-        if not facts.offers:
-            return
-        rows = {offer_key(o): o for o in facts.offers}
-        current = {
-            row.key: row
-            for row in self.session.execute(
-                select(
-                    Offer.key,
-                    Offer.id,
-                    Offer.price,
-                    Offer.currency,
-                    Offer.per,
-                    Offer.min,
-                    Offer.max,
-                ).where(Offer.portal_id == pid, Offer.key.in_(list(rows)))
-            )
-        }
-        for key, o in rows.items():
-            values = {
-                **{name: getattr(o, name) for name in OFFER_FACTS},
-                "kind": o.kind,
-                "flags": list(o.flags) or None,
-                "url": facts.url,
-                "capture_id": capture_id,
-                "last_seen": now,
-            }
-            stmt = _insert(self.session, Offer).values(
-                portal_id=pid, key=key, first_seen=now, **values
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["portal_id", "key"], set_=values
-            ).returning(Offer.id)
-            offer_id = self.session.execute(stmt).scalar_one()
-            old = current.get(key)
-            changed = old is None or (old.price, old.currency, old.per, old.min, old.max) != (
-                o.price,
-                o.currency,
-                o.per,
-                o.min,
-                o.max,
-            )
-            if changed:
-                self.session.add(
-                    OfferObservation(
-                        offer_id=offer_id,
-                        run_id=self.run_id,
-                        seen_at=now,
-                        price=o.price,
-                        currency=o.currency,
-                        per=o.per,
-                        min=o.min,
-                        max=o.max,
-                        capture_id=capture_id,
-                    )
-                )
-
-    def _leads(self, pid: int, capture_id: int, facts: PageFacts, now: datetime) -> None:
-        groups = (
-            (
-                Payment,
-                ("method", "account"),
-                [(p.method, p.account or "", p.evidence) for p in facts.payments],
-            ),
-            (Contact, ("kind", "value"), [(c.kind, c.value, c.evidence) for c in facts.contacts]),
-            (
-                Identifier,
-                ("kind", "value"),
-                [(i.kind, i.value, i.evidence) for i in facts.identifiers],
-            ),
-        )
-        for model, (col_a, col_b), facts_rows in groups:
-            for a, b, evidence in dict.fromkeys(facts_rows):
-                stmt = _insert(self.session, model).values(
-                    portal_id=pid,
-                    capture_id=capture_id,
-                    url=facts.url,
-                    evidence=(evidence or "")[:500] or None,
-                    first_seen=now,
-                    last_seen=now,
-                    **{col_a: a, col_b: b},
-                )
-                stmt = stmt.on_conflict_do_update(
-                    index_elements=["portal_id", col_a, col_b], set_={"last_seen": now}
-                )
-                self.session.execute(stmt)
-
-    def _sightings(
-        self, pid: int, capture_id: int, item: dict[str, Any], facts: PageFacts, now: datetime
-    ) -> None:
-        """Off-site links of the page (discovery): where each was seen, with page and capture."""
-        from storage.models import Sighting
-
-        digest = sha256(item["body"])
-        for link in facts.offsite:
-            values = {"capture_id": capture_id, "sha256": digest, "last_seen": now}
-            stmt = _insert(self.session, Sighting).values(
-                kind=link.kind,
-                value=link.url[:500],
-                domain=link.domain[:253],
-                source=item["domain"],
-                portal_id=pid,
-                url=facts.url,
-                text=link.text[:200] or None,
-                context=link.context[:300] or None,
-                role=link.source_role[:20],
-                seen_at=now,
-                **values,
-            )
-            stmt = stmt.on_conflict_do_update(index_elements=["url", "kind", "value"], set_=values)
-            self.session.execute(stmt)
-
     # --- transactions ----------------------------------------------------------------------
     def commit(self) -> None:
+        pages, self._facts = self._facts, []
+        write_pages(self.session, self.run_id, pages)
         self.session.commit()
         self.pending = 0
 
     def rollback(self) -> None:
         """Drop everything not yet committed (after a failed write); portal IDs learnt in the
         dropped transaction are forgotten too."""
+        self._facts.clear()
         self.session.rollback()
         self._portal_ids.clear()
         self.pending = 0
