@@ -220,7 +220,6 @@ class HostingResult(Base):
     expires_at: Mapped[datetime]
 
 
-
 class ExchangeRate(Base):
     """Units of a currency per 1 US dollar on a date (issue 11): the shipped rates file
     (config/rates/usd.csv) and rates a user imports (`smmatlas rates import`). Rows are never
@@ -235,6 +234,7 @@ class ExchangeRate(Base):
     per_usd: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(Text)  # the file (and its stated source)
     imported_at: Mapped[datetime]
+
 
 # the facts of an offer as extracted (extract.model.Offer) and as exported (the contract)
 OFFER_FACTS = (
