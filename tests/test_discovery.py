@@ -145,7 +145,8 @@ def test_every_candidate_and_edge_traces_to_its_page_and_capture(discovered):
     assert rows
     for domain, reason, url, _kind, capture_id, digest in rows:
         assert url, domain
-        if reason in ("listing", "linked_from_portal", "provider_api", "child_panel"):
+        if reason in ("listing", "linked_from_portal", "provider_api", "child_panel",
+                      "shared_value"):  # fmt: skip
             cap = con.execute(
                 "SELECT url, sha256 FROM captures WHERE id = ?", (capture_id,)
             ).fetchone()

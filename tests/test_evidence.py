@@ -268,7 +268,9 @@ class _Spider:
 def test_screenshot_plan_is_bounded_and_shoots_a_footer_contact_once():
     from spiders import screenshots
 
-    spider = _Spider(SMMATLAS_SCREENSHOTS_PER_PORTAL=3, SMMATLAS_SCREENSHOTS_MAX=4)
+    spider = _Spider(
+        SMMATLAS_SCREENSHOTS="1", SMMATLAS_SCREENSHOTS_PER_PORTAL=3, SMMATLAS_SCREENSHOTS_MAX=4
+    )
     plan = screenshots.plan(spider)
     assert plan.enabled
     assert [plan.allow("a.test", f"http://a.test/{n}") for n in range(4)] == [

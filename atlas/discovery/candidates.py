@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config.vocab import load
-from storage.models import Candidate, Sighting
+from storage.models import Candidate, Capture, Sighting
 
 STATES = ("new", "queued", "crawled", "portal", "rejected", "approved", "ignored")
 REASONS = (
@@ -61,8 +61,13 @@ def record_sighting(
     context: str | None = None,
     role: str | None = None,
 ) -> int:
-    """Upsert where `value` (naming `domain`) was seen; return the sighting's id."""
+    """Upsert where `value` (naming `domain`) was seen; return the sighting's id. A sighting on
+    a captured page carries that capture's SHA-256."""
     now = datetime.now(UTC)
+    if capture_id is not None and sha256 is None:
+        sha256 = session.execute(
+            select(Capture.sha256).where(Capture.id == capture_id)
+        ).scalar_one_or_none()
     values = {"last_seen": now, "capture_id": capture_id, "sha256": sha256}
     stmt = _insert(session, Sighting).values(
         kind=kind, value=value[:500], domain=domain[:253], source=source, portal_id=portal_id,
