@@ -52,9 +52,12 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+SITES = 14  # the first panels of the curated world (its faults among them): enough to resume
+
+
 def _seeds(tmp_path, manifest) -> str:
     path = tmp_path / "seeds.txt"
-    path.write_text("\n".join(s["url"] for s in manifest["sites"]) + "\n")
+    path.write_text("\n".join(s["url"] for s in manifest["sites"][:SITES]) + "\n")
     return str(path)
 
 
@@ -105,7 +108,7 @@ def test_sigkill_then_rerun_loses_nothing_and_finishes(sandbox, sandbox_manifest
     assert [pid for pid in workers if _alive(pid)] == []  # extraction workers left with it
     kept_offers = _rows(db, "SELECT portal_id, key, price FROM offers")
     kept_done = next(iter(_rows(db, finished_sql)))[0]
-    total = len({s["domain"] for s in sandbox_manifest["sites"]})
+    total = len({s["domain"] for s in sandbox_manifest["sites"][:SITES]})
     assert 3 <= kept_done < total
 
     again = _crawl(sandbox, seeds, db, tmp_path)
