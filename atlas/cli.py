@@ -370,7 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--world",
         choices=("curated", "reach", "discovery"),
         default="curated",
-        help="curated (default) or reach: portals built the way real panel software serves them",
+        help="curated (default), reach (portals built the way real panel software serves them) "
+        "or discovery (directories, lists, upstream and child panels, a certificate log)",
     )
     p.set_defaults(func=cmd_sandbox_build)
     p = sbs.add_parser(
