@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from sandbox.httpdouble import HttpDouble
 
 
 def _matcher(q: str) -> re.Pattern:
@@ -21,24 +22,20 @@ def _matcher(q: str) -> re.Pattern:
     return re.compile("^" + ".*".join(parts) + "$")
 
 
-class CtLogDouble:
+class CtLogDouble(HttpDouble):
     """Serve certificate-log rows on host:port (port 0: a free one)."""
 
     def __init__(self, rows: list[dict], host: str = "127.0.0.1", port: int = 0) -> None:
         self.rows = rows
         self.host, self.port = host, port
         self.requests: list[str] = []
-        self._server: ThreadingHTTPServer | None = None
+        self._server = None
 
     @classmethod
     def from_epoch(cls, epoch_dir: str | Path, **kwargs) -> CtLogDouble:
         path = Path(epoch_dir) / "ctlog.json"
         rows = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
         return cls(rows, **kwargs)
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
 
     def search(self, q: str) -> list[dict]:
         rx = _matcher(q)
@@ -48,25 +45,8 @@ class CtLogDouble:
             if any(rx.match(n.strip().lower()) for n in r["name_value"].split("\n"))
         ]
 
-    def start(self) -> CtLogDouble:
-        self._server = ThreadingHTTPServer((self.host, self.port), _handler(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> CtLogDouble:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler(self):
+        return _handler(self)
 
 
 def _handler(double: CtLogDouble) -> type[BaseHTTPRequestHandler]:

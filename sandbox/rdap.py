@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import threading
 import time
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from sandbox.httpdouble import HttpDouble
 
 CONFORMANCE = [
     "rdap_level_0",
@@ -146,7 +147,7 @@ def network_object(
     }
 
 
-class RdapDouble:
+class RdapDouble(HttpDouble):
     """Serve domain and IP network objects over HTTP on host:port (port 0: a free one)."""
 
     def __init__(
@@ -164,7 +165,7 @@ class RdapDouble:
         self.faults = dict(faults or {})
         self.requests: list[str] = []  # paths asked, in order
         self.host, self.port = host, port
-        self._server: ThreadingHTTPServer | None = None
+        self._server = None
 
     @classmethod
     def from_manifest(cls, path: str | Path, **kwargs) -> RdapDouble:
@@ -172,29 +173,8 @@ class RdapDouble:
         domains, networks = objects_from_manifest(path)
         return cls(domains, networks, **kwargs)
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
-
-    def start(self) -> RdapDouble:
-        self._server = ThreadingHTTPServer((self.host, self.port), _handler(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> RdapDouble:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler(self):
+        return _handler(self)
 
     def find(self, kind: str, key: str) -> dict | None:
         """The object for /domain/<key> or /ip/<key> (most specific network holding the IP)."""
