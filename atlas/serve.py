@@ -8,6 +8,7 @@ Datasette reads SQLite files. An atlas kept in PostgreSQL is served through a sn
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,26 @@ def serve(url: str | None, host: str = "127.0.0.1", port: int = 8001) -> int:
         meta = Path(folder) / "metadata.json"
         meta.write_text(json.dumps(metadata(path.stem), indent=1), encoding="utf-8")
         print(f"serving {path} on http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
-        return subprocess.run(datasette_command(path, meta, host, port), check=False).returncode
+        return _run_until_stopped(datasette_command(path, meta, host, port))
+
+
+def _run_until_stopped(cmd: list[str]) -> int:
+    """Run Datasette; stopping this command (SIGTERM, Ctrl-C) stops it too, never orphaned."""
+    proc = subprocess.Popen(cmd)
+    previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def _as_text(table: Table) -> Table:
