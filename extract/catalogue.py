@@ -7,6 +7,8 @@ extract.cards. Pure: no network, no Scrapy.
 
 from __future__ import annotations
 
+import re
+
 from extract.cards import card_offers
 from extract.classify import classify
 from extract.domains import region_for
@@ -26,9 +28,22 @@ _CURRENCY_XPATH = (
 _SWITCHER_XPATH = "//*[not(self::select)][contains(@class,'urrenc') or contains(@id,'urrenc')]"
 
 
+# The store currency a page's scripts declare: structured data (`"priceCurrency": "EUR"`) and
+# shop software's page globals (Shopify's `Shopify.currency = {"active": "EUR", ...}`).
+_SCRIPT_CURRENCY = re.compile(
+    r"""(?:"priceCurrency"\s*:\s*|Shopify\.currency\s*=\s*\{[^{}]{0,80}?"active"\s*:\s*)"""
+    r'"([A-Z]{3})"'
+)
+
+
 def currency_of(page: ParsedPage) -> str | None:
-    """The display currency of a parsed page (the registry's `currency` extractor)."""
-    return page_currency(page.tree) if page.tree is not None else None
+    """The display currency of a parsed page (the registry's `currency` extractor): price
+    metadata or a currency switcher, else the currency the page's scripts declare."""
+    found = page_currency(page.tree) if page.tree is not None else None
+    if found is None and "currency" in page.lower:
+        m = _SCRIPT_CURRENCY.search(page.html)
+        found = m.group(1) if m and find_currency(m.group(1)) == m.group(1) else None
+    return found
 
 
 def page_currency(doc: HtmlElement) -> str | None:

@@ -390,3 +390,16 @@ def test_repeated_div_header_rows_with_digits_are_not_offers():
     assert [(o.service_id, o.price, o.currency) for o in offers] == [
         ("1", 1.2, "EUR"), ("2", 0.3, "EUR"), ("3", 0.01, "EUR"), ("4", 0.9, "EUR"),
     ]  # fmt: skip
+
+
+def test_a_page_declares_its_store_currency_in_scripts():
+    from extract.page import extract_page
+
+    shopify = '<html><head><script>Shopify.currency = {"active": "EUR", "rate": "1.0"};</script>'
+    assert (
+        extract_page(shopify + "</head><body>Shop</body></html>", "http://s.example/").currency
+        == "EUR"
+    )
+    ld = '<script type="application/ld+json">{"offers": {"priceCurrency": "INR"}}</script>'
+    assert extract_page(f"<html><head>{ld}</head></html>", "http://s.example/").currency == "INR"
+    assert extract_page("<html><body>no money</body></html>", "http://s.example/").currency is None
