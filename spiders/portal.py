@@ -77,6 +77,18 @@ class PortalState:
     closed: bool = False
 
 
+def release(state: PortalState) -> None:
+    """Drop what a closed portal's state holds (URLs seen, verdict inputs, hints): thousands of
+    portals in one run keep only their small closed shells."""
+    state.seen = set()
+    state.pages = []
+    state.software = []
+    state.software_evidence = []
+    state.errors = []
+    state.roles_found = set()
+    state.offsite = []
+
+
 def _headers(response: Response) -> list[tuple[str, str]]:
     out = []
     for key, values in response.headers.items():
@@ -499,7 +511,7 @@ class PortalSpider(scrapy.Spider):
             status, kind = "unreachable", None
             reasons.append(state.entry_error)
         software = portal_software(state.software)
-        return {
+        item = {
             "type": "portal",
             "domain": state.domain,
             "url": state.entry_url or state.entry_urls[-1],
@@ -513,3 +525,5 @@ class PortalSpider(scrapy.Spider):
             "offers": state.offers,
             "errors": state.errors[:50],
         }
+        release(state)
+        return item
