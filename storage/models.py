@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -290,3 +291,18 @@ class Candidate(Base):
     note: Mapped[str | None] = mapped_column(Text)
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
+
+
+class CaptureFacts(Base):
+    """The facts extracted from one capture's body (issue 12): a recrawl that fetches the same
+    body again reuses them instead of extracting it again (storage/known.py). Only facts of
+    the same extractor version (extract/serial.py), role and currency hint are reused."""
+
+    __tablename__ = "capture_facts"
+
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))  # extract.serial.extractor_version()
+    role: Mapped[str] = mapped_column(String(40))  # the role the crawl gave the page
+    currency_hint: Mapped[str] = mapped_column(String(8))  # the portal's currency so far, or ""
+    facts: Mapped[bytes] = mapped_column(LargeBinary)  # zlib JSON (extract.serial.dumps)
+    stored_at: Mapped[datetime]
