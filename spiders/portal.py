@@ -115,6 +115,7 @@ class PortalSpider(scrapy.Spider):
         self.waiting: deque[PortalState] = deque()
         self.extractor = Extractor(0)  # from_crawler sets the configured pool
         self.window = 16
+        self.queue = None  # spiders/queue.py QueueFeeder: portals claimed from a shared queue
         for seed in filter(None, (s.strip() for s in seeds)):
             entry_urls = normalise_seed(seed)
             domain = registered_domain(entry_urls[0])
@@ -138,6 +139,10 @@ class PortalSpider(scrapy.Spider):
         skip = set(settings.getlist("SMMATLAS_SKIP_DOMAINS"))
         for domain in skip:
             spider.portals.pop(domain, None)
+        if settings.get("SMMATLAS_QUEUE"):  # `smmatlas crawl --queue` / `smmatlas worker`
+            from spiders.queue import QueueFeeder
+
+            spider.queue = QueueFeeder.from_settings(crawler)
         return spider
 
     # --- requests ------------------------------------------------------------------------
@@ -146,9 +151,23 @@ class PortalSpider(scrapy.Spider):
         portals finish (and are committed) one after another and memory stays flat."""
         self.waiting = deque(self.portals.values())
         for _ in range(self.window):
-            if self.waiting:
-                state = self.waiting.popleft()
-                yield self._request(state, state.entry_urls[0], role="entry")
+            request = self.next_portal_request()
+            if request is None:
+                break
+            yield request
+
+    def next_portal_request(self) -> scrapy.Request | None:
+        """The entry request of the next portal: a seed of this crawl, else one claimed from
+        the shared queue (`self.queue`); None when there is none now."""
+        if self.waiting:
+            state = self.waiting.popleft()
+        else:
+            claimed = self.queue.claim() if self.queue is not None else None
+            if claimed is None:
+                return None
+            domain, entry_urls = claimed
+            state = self.portals[domain] = PortalState(domain, entry_urls)
+        return self._request(state, state.entry_urls[0], role="entry")
 
     def _request(
         self, state: PortalState, url: str, role: str, rendered: bool = False, **meta: Any
@@ -180,9 +199,9 @@ class PortalSpider(scrapy.Spider):
         state.pending -= 1
         if state.pending <= 0 and not state.closed:
             yield self.portal_item(state)
-            if self.waiting:
-                following = self.waiting.popleft()
-                yield self._request(following, following.entry_urls[0], role="entry")
+            following = self.next_portal_request()
+            if following is not None:
+                yield following
 
     # --- callbacks -----------------------------------------------------------------------
     async def parse_page(self, response: Response):
