@@ -65,12 +65,13 @@ def _file_lock(path: Path, wait: float | None) -> Iterator[None]:
 
 
 @contextmanager
-def _pg_lock(engine: Engine, wait: float | None) -> Iterator[None]:
+def _pg_lock(engine: Engine, wait: float | None, shared: bool = False) -> Iterator[None]:
+    kind = "_shared" if shared else ""  # queue workers share the atlas; a plain crawl excludes
     conn = engine.connect()
     try:
         deadline = _deadline(wait)
         while not conn.execute(
-            text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY}
+            text(f"SELECT pg_try_advisory_lock{kind}(:k)"), {"k": PG_LOCK_KEY}
         ).scalar():
             conn.rollback()
             if _expired(deadline):
@@ -86,21 +87,24 @@ def _pg_lock(engine: Engine, wait: float | None) -> Iterator[None]:
             time.sleep(POLL_SECONDS)
         conn.commit()
         yield
-        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
+        conn.execute(text(f"SELECT pg_advisory_unlock{kind}(:k)"), {"k": PG_LOCK_KEY})
         conn.commit()
     finally:
         conn.close()
 
 
 @contextmanager
-def atlas_lock(url: str, engine: Engine, wait: float | None = None) -> Iterator[None]:
-    """Hold the atlas's crawl lock; raise AtlasLocked if taken (after `wait` seconds)."""
+def atlas_lock(
+    url: str, engine: Engine, wait: float | None = None, shared: bool = False
+) -> Iterator[None]:
+    """Hold the atlas's crawl lock; raise AtlasLocked if taken (after `wait` seconds).
+    `shared` (queue workers, PostgreSQL only): workers hold it together, a plain crawl waits."""
     path = lock_file(url)
     if path is not None:
         with _file_lock(path, wait):
             yield
     elif engine.dialect.name == "postgresql":
-        with _pg_lock(engine, wait):
+        with _pg_lock(engine, wait, shared):
             yield
     else:  # other databases: no lock available; runs are not protected against overlap
         yield
