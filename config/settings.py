@@ -50,6 +50,7 @@ SMMATLAS_PROXY = None  # http://host:port for every fetch, plain and rendered
 SMMATLAS_RENDER = "auto"  # auto | always | never
 SMMATLAS_PAGE_BUDGET = 40  # pages per portal (pagination of service lists included)
 SMMATLAS_BATCH_SIZE = 300  # items per database commit
+SMMATLAS_WRITE_QUEUE = 1000  # items waiting for the writer thread before the crawl waits
 SMMATLAS_RUN_ID = None  # set by `smmatlas crawl`; `scrapy crawl` opens a run of its own
 
 # --- the browser (only for pages that need it; see spiders/render.py) ------------------------
