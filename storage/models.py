@@ -304,5 +304,6 @@ class CaptureFacts(Base):
     version: Mapped[str] = mapped_column(String(64))  # extract.serial.extractor_version()
     role: Mapped[str] = mapped_column(String(40))  # the role the crawl gave the page
     currency_hint: Mapped[str] = mapped_column(String(8))  # the portal's currency so far, or ""
+    context: Mapped[str] = mapped_column(String(64))  # status and headers read (extract.serial)
     facts: Mapped[bytes] = mapped_column(LargeBinary)  # zlib JSON (extract.serial.dumps)
     stored_at: Mapped[datetime]
