@@ -55,6 +55,7 @@ class CrawlOptions:
     progress: str = "auto"  # auto (live on a terminal, else plain), live, plain, off
     log_file: str | None = None
     screenshots: bool | None = None  # None: the setting / $SMMATLAS_SCREENSHOTS (on)
+    queue: str | None = None  # redis://HOST:PORT/N: a shared portal queue (atlas/worker_cli.py)
 
 
 def parse_age(text: str) -> timedelta:
@@ -105,6 +106,10 @@ def check_proxy(proxy: str | None) -> None:
 def run_crawl(opts: CrawlOptions) -> dict:
     """Crawl `opts.targets`; return the run's summary. Raises CrawlInputError / DatabaseError."""
     targets = check_targets(opts.targets)
+    if opts.queue:  # scale-out: the targets go on the shared queue, this process crawls from it
+        from atlas.worker_cli import run_queue
+
+        return run_queue(opts, opts.queue, targets)
     check_proxy(opts.proxy)
     if opts.render not in RENDER_MODES:
         raise CrawlInputError(f"--render must be one of {', '.join(RENDER_MODES)}")
