@@ -51,6 +51,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 resume=not args.no_resume,
                 concurrency=args.concurrency,
                 log_level="DEBUG" if args.verbose else ("CRITICAL" if args.quiet else "WARNING"),
+                queue=args.queue,
                 **extra,
             )
         )
@@ -275,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a new run even if one of the same seeds was interrupted",
     )
     p.add_argument("--concurrency", type=int, help="concurrent requests (default 32)")
+    p.add_argument(
+        "--queue",
+        metavar="URL",
+        help="scale-out: put the portals on a shared Redis queue (redis://HOST:PORT/N) and crawl "
+        "from it; `smmatlas worker` adds processes; needs a PostgreSQL --db",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     p.add_argument("-q", "--quiet", action="store_true", help="nothing but the summary line")
     from atlas.crawl_cli import add_crawl_options
@@ -406,6 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
     from atlas.workbench_cli import add_workbench_commands  # serve, snapshot, stats, rates (#11)
 
     add_workbench_commands(sub, _add_db)
+    from atlas.worker_cli import add_worker_command  # worker: scale-out on a queue (#12)
+
+    add_worker_command(sub, _add_db)
     return parser
 
 
@@ -417,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     use_data_home()  # $SMMATLAS_DATA, $SMMATLAS_HOME or the per-user data directory
     try:
-        if args.command not in ("db", "crawl", "discover") and not getattr(args, "create", True):
+        if args.command not in ("db", "crawl", "discover", "worker") and not getattr(args, "create", True):
             require_existing(args.db)  # a typo in --db is an error, not a new empty atlas
         return func(args)
     except (UserError, DatabaseError) as exc:
