@@ -27,6 +27,7 @@ from extract.links import link_role
 from extract.model import Identifier, PageFacts, SoftwareHint
 from extract.portal import PageVerdictInput, portal_verdict
 from extract.routes import routes_from_script
+from extract.serial import ReadFacts, reading_context
 from extract.software import portal_software
 from spiders import render, screenshots, wayin
 from spiders.decode import body_text
@@ -116,6 +117,7 @@ class PortalSpider(scrapy.Spider):
         self.extractor = Extractor(0)  # from_crawler sets the configured pool
         self.window = 16
         self.queue = None  # spiders/queue.py QueueFeeder: portals claimed from a shared queue
+        self.known = None  # SMMATLAS_KNOWN_PAGES: stored facts of bodies read before
         for seed in filter(None, (s.strip() for s in seeds)):
             entry_urls = normalise_seed(seed)
             domain = registered_domain(entry_urls[0])
@@ -136,6 +138,11 @@ class PortalSpider(scrapy.Spider):
             default_workers() if workers is None else int(workers),
             timeout=None if timeout is None else float(timeout),
         )
+        if settings.get("SMMATLAS_KNOWN_PAGES"):  # by name: spiders never import storage
+            from scrapy.utils.misc import build_from_crawler, load_object
+
+            known = load_object(settings.get("SMMATLAS_KNOWN_PAGES"))
+            spider.known = build_from_crawler(known, crawler)
         skip = set(settings.getlist("SMMATLAS_SKIP_DOMAINS"))
         for domain in skip:
             spider.portals.pop(domain, None)
@@ -288,14 +295,22 @@ class PortalSpider(scrapy.Spider):
             if not isinstance(response, TextResponse):
                 return PageFacts(url=url)
             body = response.body
-        text, _ = body_text(body, headers.get("content-type"))
         hint = state.currencies.most_common(1)[0][0] if state.currencies else None
+        context = reading_context(response.status, headers)
+        if self.known is not None:  # the same body read before, with the same role and hint
+            digest = hashlib.sha256(body).hexdigest()
+            stored = self.known.lookup(url, digest, role, hint, context)
+            if stored is not None:  # its errors were reported when it was read: not again
+                self.crawler.stats.inc_value("smmatlas/extract/unchanged")
+                return ReadFacts.of(stored, role, hint, context, known=True)
+        text, _ = body_text(body, headers.get("content-type"))
         facts = await self.extractor.extract(text, url, response.status, headers, role, hint)
+        self.crawler.stats.inc_value("smmatlas/extract/extracted")
         for error in facts.errors:
             self.logger.warning("extraction failed on %s: %s", url, error)
             state.errors.append(f"{url}: extraction {error}")
             self.crawler.stats.inc_value(f"smmatlas/extract_errors/{error.split(':', 1)[0]}")
-        return facts
+        return ReadFacts.of(facts, role, hint, context)
 
     def _account(self, state: PortalState, facts: PageFacts, url: str) -> None:
         state.offers += len(facts.offers)
