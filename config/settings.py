@@ -70,3 +70,6 @@ ENRICH_TTL_HOURS = 168  # cached results younger than this are reused
 SMMATLAS_CONCURRENT_PORTALS = 16  # portals crawled at once; each that ends opens the next
 SMMATLAS_EXTRACT_WORKERS = None  # extraction processes; None: min(4, cores); 0: inline
 SMMATLAS_EXTRACT_TIMEOUT = None  # seconds per page before it is recorded unread; None: 30
+# a page fetched again with the same body reuses the facts stored with its capture (loaded by
+# name, so spiders never import storage); None: every page is extracted
+SMMATLAS_KNOWN_PAGES = "storage.known.KnownPages"
