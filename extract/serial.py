@@ -12,7 +12,8 @@ sources of extract/ and the vocabularies of config/vocab/, computed once per pro
 stored under another version are never reused.
 
 `ReadFacts` is `PageFacts` as the crawl read it: the role and currency hint it was read with,
-and whether it came from the stored summary (`known`). Only the `PageFacts` fields are stored.
+the `reading_context` of its fetch (status and the headers extractors read) and whether it came
+from the stored summary (`known`). Only the `PageFacts` fields are stored.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import types
 import typing
 import zlib
@@ -42,6 +44,13 @@ from extract.model import (
 MAX_JSON = 64 * 1024 * 1024  # bytes of JSON a stored summary may inflate to
 FORMAT = 1  # bumped if the layout below changes (part of the extractor version)
 _ROOT = Path(__file__).resolve().parents[1]
+# headers that change on every fetch of the same page and that no extractor reads for a fact
+# (set-cookie counts by its cookie names, as extract/software.py reads it)
+VOLATILE_HEADERS = frozenset({
+    "date", "expires", "age", "last-modified", "etag", "cf-ray", "x-request-id", "x-runtime",
+    "report-to", "nel", "server-timing", "content-length", "x-cache", "x-served-by", "x-timer",
+    "cf-cache-status", "x-amz-cf-id", "x-amzn-requestid", "request-id", "x-correlation-id",
+})  # fmt: skip
 _CLASSES = {
     cls.__name__: cls
     for cls in (Offer, Payment, Contact, Identifier, SoftwareHint, Link, OffsiteLink, PageSignals)
@@ -54,14 +63,30 @@ class ReadFacts(PageFacts):
 
     role: str = "other"
     currency_hint: str | None = None
+    context: str = ""  # reading_context() of the fetch
     known: bool = False  # from the stored summary of an unchanged body, not extracted again
 
     @classmethod
     def of(
-        cls, facts: PageFacts, role: str, currency_hint: str | None, known: bool = False
-    ) -> ReadFacts:
+        cls, facts: PageFacts, role: str, currency_hint: str | None, context: str = "",
+        known: bool = False,
+    ) -> ReadFacts:  # fmt: skip
         values = {f.name: getattr(facts, f.name) for f in fields(PageFacts)}
-        return cls(**values, role=role, currency_hint=currency_hint, known=known)
+        return cls(**values, role=role, currency_hint=currency_hint, context=context, known=known)
+
+
+def reading_context(status: int, headers: dict[str, str] | None) -> str:
+    """What besides the body an extraction reads of a fetch, as a digest: the status and the
+    headers (names and values; set-cookie by cookie names; volatile headers by name only)."""
+    parts = [str(status)]
+    for name, value in sorted((str(k).lower(), str(v)) for k, v in (headers or {}).items()):
+        if name == "set-cookie":
+            cookies = (p.split("=", 1)[0].strip() for p in re.split(r"[\n;,]", value) if "=" in p)
+            value = ",".join(sorted(set(cookies)))
+        elif name in VOLATILE_HEADERS:
+            value = ""
+        parts.append(f"{name}:{value}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @cache

@@ -4,6 +4,11 @@
 imports and future queue workers can use it directly. Writes go through one session and are
 committed in batches; every write is an upsert on a natural key, so replaying the same pages
 (a rerun, or a resumed run after SIGKILL) changes `last_seen` and nothing else.
+
+A page fetched again with the same body, whose facts the spider took from that capture's stored
+facts (`extract.serial.ReadFacts.known`, storage/known.py), is not upserted again: its rows get
+`last_seen` only (storage/bulk.py `touch_pages`). The facts of pages extracted afresh are stored
+with their capture in the same commit.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from extract.model import PageFacts
 from extract.sanity import sane_facts
+from extract.serial import ReadFacts
 from storage.bulk import PageRows, write_pages
 from storage.evidence import WarcStore, sha256, store_screenshot
 from storage.models import (
@@ -103,19 +109,24 @@ class AtlasWriter:
             return self.add_screenshot(item)
         fetched_at: datetime = item["fetched_at"]
         pid = self.portal_id(item["domain"], item["url"], fetched_at)
-        capture_id = self._capture(pid, item)
+        capture_id, digest, new = self._capture(pid, item)
         if item.get("screenshot"):
             self._screenshot(capture_id, item["screenshot"], fetched_at)
-        facts: PageFacts = sane_facts(item["facts"])  # idempotent: workers already did it
+        facts: PageFacts = item["facts"]
+        # the stored facts of this very body: its rows are touched, not written again
+        known = not new and isinstance(facts, ReadFacts) and facts.known
+        if not known:
+            facts = sane_facts(facts)  # idempotent: workers already did it
         # offers, observations, leads and sightings are written in bulk when the batch commits
-        digest = sha256(item["body"]) if facts.offsite else ""
-        self._facts.append(PageRows(pid, capture_id, facts, fetched_at, item["domain"], digest))
+        page = PageRows(pid, capture_id, facts, fetched_at, item["domain"], digest, known=known)
+        self._facts.append(page)
         self.pending += 1
         return capture_id
 
-    def _capture(self, pid: int, item: dict[str, Any]) -> int:
+    def _capture(self, pid: int, item: dict[str, Any]) -> tuple[int, str, bool]:
         """The capture of this page's body: a new response record the first time this body is
-        seen at this URL, else a revisit record (no body) on the capture that holds it."""
+        seen at this URL, else a revisit record (no body) on the capture that holds it.
+        Returns (capture ID, SHA-256 of the body, whether the capture is new)."""
         body: bytes = item["body"]
         digest = sha256(body)
         now: datetime = item["fetched_at"]
@@ -141,7 +152,7 @@ class AtlasWriter:
                     revisits=Capture.revisits + 1,
                 )
             self.session.execute(update(Capture).where(Capture.id == existing.id).values(values))
-            return existing.id
+            return existing.id, digest, False
         written = None
         if self.warc is not None:
             written = self.warc.write(
@@ -172,7 +183,7 @@ class AtlasWriter:
         )
         self.session.add(capture)
         self.session.flush()
-        return capture.id
+        return capture.id, digest, True
 
     def add_screenshot(self, item: dict[str, Any]) -> int | None:
         """A screenshot of a page captured before (`url` and its body's `sha256`)."""

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("version", sa.String(length=64), nullable=False),
         sa.Column("role", sa.String(length=40), nullable=False),
         sa.Column("currency_hint", sa.String(length=8), nullable=False),
+        sa.Column("context", sa.String(length=64), nullable=False),
         sa.Column("facts", sa.LargeBinary(), nullable=False),
         sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["capture_id"], ["captures.id"]),
