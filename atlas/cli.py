@@ -427,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     use_data_home()  # $SMMATLAS_DATA, $SMMATLAS_HOME or the per-user data directory
     try:
-        if args.command not in ("db", "crawl", "discover", "worker") and not getattr(args, "create", True):
+        if args.command not in ("db", "crawl", "discover") and not getattr(args, "create", True):
             require_existing(args.db)  # a typo in --db is an error, not a new empty atlas
         return func(args)
     except (UserError, DatabaseError) as exc:
