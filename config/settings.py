@@ -73,3 +73,9 @@ SMMATLAS_EXTRACT_TIMEOUT = None  # seconds per page before it is recorded unread
 # a page fetched again with the same body reuses the facts stored with its capture (loaded by
 # name, so spiders never import storage); None: every page is extracted
 SMMATLAS_KNOWN_PAGES = "storage.known.KnownPages"
+
+# --- scale-out on a shared portal queue (`smmatlas crawl --queue`, `smmatlas worker`) ---------
+SMMATLAS_QUEUE = None  # redis://HOST:PORT/N; None: crawl the given seeds in this process only
+SMMATLAS_QUEUE_KEY = "smmatlas:portal"  # the job's key prefix (:pending :seen :claims :done :log)
+SMMATLAS_QUEUE_LEASE = 60  # seconds a claim lives without a heartbeat (renewed every lease/3)
+SMMATLAS_QUEUE_IDLE = 10  # seconds with nothing pending or claimed before a worker exits
