@@ -2,49 +2,12 @@
 
 from __future__ import annotations
 
-import glob
 import json
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
 
-import pytest
+import pgserver
 from helpers import run_cli
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres(cmd: str) -> None:
-    subprocess.run(["su", "postgres", "-c", cmd], check=True, capture_output=True, timeout=60)
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-    assert bins, "PostgreSQL is not installed: run scripts/setup"
-    pgbin = bins[-1]
-    # outside pytest's 0700 temp tree: the server runs as the postgres user
-    folder = Path(tempfile.mkdtemp(prefix="smmatlas-pg-"))
-    folder.chmod(0o755)
-    shutil.chown(folder, "postgres", "postgres")
-    port = _free_port()
-    _as_postgres(f"{pgbin}/initdb -D {folder}/data -A trust -U postgres")
-    _as_postgres(
-        f"{pgbin}/pg_ctl -D {folder}/data -l {folder}/pg.log -w start "
-        f"-o '-p {port} -k {folder} -c listen_addresses=127.0.0.1'"
-    )
-    try:
-        _as_postgres(f"{pgbin}/createdb -h 127.0.0.1 -p {port} -U postgres atlas")
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/atlas"
-    finally:
-        _as_postgres(f"{pgbin}/pg_ctl -D {folder}/data -m immediate stop")
-        shutil.rmtree(folder, ignore_errors=True)
+postgres = pgserver.postgres  # the private PostgreSQL fixture (tests/pgserver.py)
 
 
 def test_crawl_and_export_on_postgresql_match_sqlite(postgres, sandbox, sandbox_manifest, tmp_path):
