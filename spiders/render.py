@@ -10,11 +10,13 @@ from __future__ import annotations
 from scrapy.settings import Settings
 
 RENDER_MODES = ("auto", "always", "never")
-PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+# plain requests to Scrapy's HTTP handler; the browser started only for pages that need it
+PLAYWRIGHT_HANDLER = "spiders.lazyrender.LazyRenderDownloadHandler"
 
 
 def configure(settings: Settings) -> None:
-    """Install the Playwright download handler unless rendering is off; route it via the proxy."""
+    """Install the lazy browser download handler (spiders/lazyrender.py) unless rendering is
+    off; cap its contexts; lean Chromium flags; route it via the proxy."""
     mode = settings.get("SMMATLAS_RENDER", "auto")
     if mode not in RENDER_MODES:
         raise ValueError(f"SMMATLAS_RENDER must be one of {', '.join(RENDER_MODES)}, not {mode!r}")
@@ -24,9 +26,15 @@ def configure(settings: Settings) -> None:
     handlers.setdefault("http", PLAYWRIGHT_HANDLER)
     handlers.setdefault("https", PLAYWRIGHT_HANDLER)
     settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+    contexts = settings.getint("SMMATLAS_BROWSER_CONTEXTS", 1)
+    if contexts > 0:
+        settings.set("PLAYWRIGHT_MAX_CONTEXTS", contexts, priority="spider")
     launch = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
-    args = [a for a in launch.get("args", []) if a not in QUIET_BROWSER_ARGS]
-    launch["args"] = [*args, *QUIET_BROWSER_ARGS]
+    wanted = [*QUIET_BROWSER_ARGS]
+    if settings.getbool("SMMATLAS_BROWSER_LEAN", True):
+        wanted += LEAN_BROWSER_ARGS
+    args = [a for a in launch.get("args", []) if a not in wanted]
+    launch["args"] = [*args, *wanted]
     proxy = settings.get("SMMATLAS_PROXY")
     if proxy:
         launch["proxy"] = browser_proxy(proxy)
@@ -46,6 +54,16 @@ QUIET_BROWSER_ARGS = (
     "--disable-breakpad",
     "--no-pings",
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+)
+
+# Less memory, safe headless (measured in bench/bench_render.py --lean both): at most two
+# renderer processes, no GPU process work, /tmp instead of a small /dev/shm, a smaller V8 heap.
+LEAN_BROWSER_ARGS = (
+    "--renderer-process-limit=2",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--js-flags=--max-old-space-size=256",
 )
 
 
