@@ -46,6 +46,7 @@ from storage.models import (
 
 CHUNK = 500  # keys per IN list / rows per executemany
 OBSERVED = ("price", "currency", "per", "min", "max")
+ANY_HINT = "*"  # capture_facts.currency_hint of facts no currency hint changes
 
 
 def offer_key(offer: OfferFact) -> str:
@@ -267,6 +268,12 @@ def touch_pages(session: Session, pages: list[PageRows]) -> None:
                  ("capture_id", "sha256", "last_seen"), sightings)  # fmt: skip
 
 
+def _hint(facts: ReadFacts) -> str:
+    """The currency hint the facts hold for: "*" (any) when they hold no offer, as the hint
+    only prices offers of JSON (extract/jsoncat.py), else the hint they were read with."""
+    return (facts.currency_hint or "")[:8] if facts.offers else ANY_HINT
+
+
 def store_facts(session: Session, pages: list[PageRows]) -> None:
     """The facts of the pages extracted afresh, kept with their capture for the next fetch of
     the same body (one upsert executemany). Facts of an extraction cut short by its time limit
@@ -283,7 +290,7 @@ def store_facts(session: Session, pages: list[PageRows]) -> None:
         if blob is not None:
             rows.append(
                 {"capture_id": page.capture_id, "version": version, "role": facts.role[:40],
-                 "currency_hint": (facts.currency_hint or "")[:8],
+                 "currency_hint": _hint(facts),
                  "context": facts.context[:64], "facts": blob,
                  "stored_at": page.now}
             )  # fmt: skip

@@ -5,7 +5,8 @@ The spider (spiders/portal.py) loads this class by name from the setting SMMATLA
 before: `lookup(url, sha256_hex, role, currency_hint, context)` returns the facts stored with
 the capture of that URL and body (one indexed query: captures is unique on (url, sha256))
 when they were extracted by this extractor version (extract/serial.py) with the same role,
-currency hint and reading context (status and headers); else None, and the page is extracted
+currency hint (any, for facts without offers: the hint only prices JSON offers) and reading
+context (status and headers); else None, and the page is extracted
 as usual.
 
 Reads only, on an engine of its own on SMMATLAS_DB (SQLite in WAL mode lets it read while the
@@ -25,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from extract.model import PageFacts
 from extract.sanity import sane_facts
 from extract.serial import extractor_version, loads
+from storage.bulk import ANY_HINT
 from storage.db import DatabaseError, default_url, make_engine
 from storage.models import Capture, CaptureFacts
 
@@ -76,7 +78,7 @@ class KnownPages:
                 Capture.sha256 == sha256_hex,
                 CaptureFacts.version == self.version,
                 CaptureFacts.role == role,
-                CaptureFacts.currency_hint == (currency_hint or ""),
+                CaptureFacts.currency_hint.in_((currency_hint or "", ANY_HINT)),
                 CaptureFacts.context == context,
             )
         )
