@@ -302,7 +302,7 @@ class QueueFeeder:
         self.held: set[str] = set()  # claimed by this worker, not yet acknowledged
         self.verdicts: set[str] = set()  # held portals whose verdict item went through
         self.idle_since: float | None = None
-        self.heartbeat = LoopingCall(self.beat)
+        self.heartbeat: LoopingCall | None = None  # made once the reactor runs
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -378,6 +378,7 @@ class QueueFeeder:
 
     # --- the spider's life -----------------------------------------------------------------
     def spider_opened(self, spider) -> None:
+        self.heartbeat = LoopingCall(self.beat)
         self.heartbeat.start(max(self.queue.lease / 3, 0.5), now=False)
         # connected now, after the item pipelines: their close writes the last verdicts first
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -407,7 +408,7 @@ class QueueFeeder:
 
     def spider_closed(self, spider, reason: str) -> None:
         """After the pipeline's own close: acknowledge what it committed, give the rest back."""
-        if self.heartbeat.running:
+        if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
         try:
             self.settle()
