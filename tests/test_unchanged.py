@@ -166,7 +166,7 @@ def test_an_unchanged_recrawl_reads_nothing_again_and_keeps_the_atlas(recrawled)
     counts = again["runs"][2]
     before = first["runs"][1]
     read = before.get("smmatlas/extract/extracted", 0) + before.get("smmatlas/extract/unchanged", 0)
-    assert read > 40
+    assert read > 20
     # the second crawl of the same world: every page the first one read is unchanged
     assert counts.get("smmatlas/extract/extracted", 0) == 0, counts
     assert counts["smmatlas/extract/unchanged"] == read
