@@ -405,6 +405,8 @@ class QueueFeeder:
             self.idle_since = now
         if now - self.idle_since < self.idle:
             raise DontCloseSpider
+        if self.verdicts and now - self.idle_since < max(self.idle, self.queue.lease):
+            raise DontCloseSpider  # verdicts still on their way to the atlas: ack them first
 
     def spider_closed(self, spider, reason: str) -> None:
         """After the pipeline's own close: acknowledge what it committed, give the rest back."""
