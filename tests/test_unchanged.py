@@ -175,7 +175,7 @@ def test_an_unchanged_recrawl_reads_nothing_again_and_keeps_the_atlas(recrawled)
     assert _facts_tables(again) == _facts_tables(first)
     assert first["offers"] and first["payments"] and first["contacts"] and first["identifiers"]
     # ... which moved on for every offer and lead the first crawl of this world saw
-    start = first["started"][2]
+    start = again["started"][2]
     for table, seen in first["last_seen"].items():
         current = [i for i, when in seen.items() if when >= first["started"][1]]
         assert current, table
