@@ -39,12 +39,17 @@ def crawl(server, urls: list[str], folder: Path, args, atlas_root: Path) -> dict
     seeds.write_text("\n".join(urls))
     db = f"sqlite:///{folder}/atlas.db"
     env = {**os.environ, "SMMATLAS_SCREENSHOTS": "0"}
-    wall, rss, pss, _ = run_measured(
-        [sys.executable, "-m", "atlas.cli", "crawl", "--seeds", str(seeds), "--render",
-         args.render, "--db", db, "--data", str(folder), "--proxy", server.proxy_url,
-         "--budget", str(args.budget), "-q"],
-        cwd=atlas_root, env=env,
-    )  # fmt: skip
+    log = folder / f"crawl-{time.time_ns()}.log"
+    try:
+        wall, rss, pss, _ = run_measured(
+            [sys.executable, "-m", "atlas.cli", "crawl", "--seeds", str(seeds), "--render",
+             args.render, "--db", db, "--data", str(folder), "--proxy", server.proxy_url,
+             "--budget", str(args.budget), "--log-file", str(log), "-q"],
+            cwd=atlas_root, env=env,
+        )  # fmt: skip
+    except SystemExit as exc:  # say why (the crawl runs with -q)
+        tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
+        raise SystemExit(f"{exc}\n--- {log} ---\n{tail}") from None
     query = ("SELECT counts FROM crawl_runs ORDER BY id DESC LIMIT 1")  # fmt: skip
     out = subprocess.run(
         [sys.executable, "-m", "atlas.cli", "query", "--db", db, "--format", "json", query],
