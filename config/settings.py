@@ -58,6 +58,12 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": "/usr/bin/chromium", "headless": True}
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000
+# the browser's life cycle (spiders/lazyrender.py): started at the first page to render only
+SMMATLAS_BROWSER_CONTEXTS = 1  # browser contexts at once (PLAYWRIGHT_MAX_CONTEXTS)
+SMMATLAS_BROWSER_IDLE = 30  # seconds without a rendered page before browser and driver close
+SMMATLAS_BROWSER_RESTART_PAGES = 100  # rendered pages before a restart (none open) bounds growth
+SMMATLAS_BROWSER_LEAN = True  # Chromium flags that lower memory (render.LEAN_BROWSER_ARGS)
+SMMATLAS_BROWSER_SINGLE_PROCESS = False  # Chromium in one process: less tree RSS, crash-prone
 
 # --- hosting enrichment (`smmatlas enrich`; enrich/config.py reads these) --------------------
 ENRICH_DNS_SERVERS = []  # ["127.0.0.1:5353"]; empty: the system resolver

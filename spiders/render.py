@@ -7,6 +7,8 @@ and counts each decision).
 
 from __future__ import annotations
 
+import os
+
 from scrapy.settings import Settings
 
 RENDER_MODES = ("auto", "always", "never")
@@ -26,6 +28,9 @@ def configure(settings: Settings) -> None:
     handlers.setdefault("http", PLAYWRIGHT_HANDLER)
     handlers.setdefault("https", PLAYWRIGHT_HANDLER)
     settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+    for name in ENV_SETTINGS:  # benchmarks and one-off runs: the environment wins
+        if os.environ.get(name):
+            settings.set(name, os.environ[name], priority="spider")
     contexts = settings.getint("SMMATLAS_BROWSER_CONTEXTS", 1)
     if contexts > 0:
         settings.set("PLAYWRIGHT_MAX_CONTEXTS", contexts, priority="spider")
@@ -33,6 +38,8 @@ def configure(settings: Settings) -> None:
     wanted = [*QUIET_BROWSER_ARGS]
     if settings.getbool("SMMATLAS_BROWSER_LEAN", True):
         wanted += LEAN_BROWSER_ARGS
+    if settings.getbool("SMMATLAS_BROWSER_SINGLE_PROCESS", False):
+        wanted += SINGLE_PROCESS_ARGS
     args = [a for a in launch.get("args", []) if a not in wanted]
     launch["args"] = [*args, *wanted]
     proxy = settings.get("SMMATLAS_PROXY")
@@ -56,14 +63,31 @@ QUIET_BROWSER_ARGS = (
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 
-# Less memory, safe headless (measured in bench/bench_render.py --lean both): at most two
-# renderer processes, no GPU process work, /tmp instead of a small /dev/shm, a smaller V8 heap.
+# Less memory, safe headless (bench/bench_render.py measures them): at most two renderer
+# processes, no GPU work (its compositing runs in the browser process), no zygote processes,
+# /tmp instead of a small /dev/shm, a smaller V8 heap for a portal's scripts.
 LEAN_BROWSER_ARGS = (
     "--renderer-process-limit=2",
     "--disable-gpu",
+    "--in-process-gpu",
+    "--no-zygote",
     "--disable-dev-shm-usage",
     "--disable-extensions",
     "--js-flags=--max-old-space-size=256",
+)
+# Chromium in ONE process (SMMATLAS_BROWSER_SINGLE_PROCESS): the tree's RSS no longer counts the
+# shared binary once per process. A renderer crash then takes the browser down (scrapy-playwright
+# relaunches it at the next page); the sandbox is already off as root (Playwright's --no-sandbox).
+SINGLE_PROCESS_ARGS = ("--single-process",)
+
+# Browser settings the environment may override (SMMATLAS_BROWSER_IDLE=1 smmatlas crawl ...)
+ENV_SETTINGS = (
+    "SMMATLAS_BROWSER_CONTEXTS",
+    "SMMATLAS_BROWSER_IDLE",
+    "SMMATLAS_BROWSER_RESTART_PAGES",
+    "SMMATLAS_BROWSER_LEAN",
+    "SMMATLAS_BROWSER_SINGLE_PROCESS",
+    "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT",
 )
 
 
