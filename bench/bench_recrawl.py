@@ -53,7 +53,7 @@ def crawl(server, urls: list[str], folder: Path, args, atlas_root: Path) -> dict
     query = ("SELECT counts FROM crawl_runs ORDER BY id DESC LIMIT 1")  # fmt: skip
     out = subprocess.run(
         [sys.executable, "-m", "atlas.cli", "query", "--db", db, "--format", "json", query],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=atlas_root, capture_output=True, text=True, check=True,  # its own schema
     )  # fmt: skip
     counts = json.loads(out.stdout)[0]["counts"]
     counts = json.loads(counts) if isinstance(counts, str) else counts
