@@ -122,8 +122,10 @@ class BrowserLifecycle:
     async def _restart(self) -> None:
         """Close and reopen the browser once no rendered page is in flight or open (called
         holding the lock, so no new page starts meanwhile); postponed if pages stay open."""
+        while self.active > 0:  # admitted renders finish (each bounded by its timeouts)
+            await asyncio.sleep(0.05)
         deadline = time.monotonic() + self.drain_timeout
-        while self.busy():
+        while self.open_pages() > 0:  # pages a callback still holds: bounded wait
             if time.monotonic() > deadline:
                 self.stats.inc_value("smmatlas/browser/restarts_postponed")
                 log.warning("browser restart postponed: pages still open")
