@@ -115,7 +115,7 @@ def measured(cmd: list[str], cwd: Path, env: dict) -> dict:
         raise SystemExit(f"{cmd[:5]} failed ({proc.returncode}):\n{err[-3000:]}")
     return {"seconds": round(time.perf_counter() - start, 1),
             "tree_rss_mib": sampler.peak_rss // 1024, "tree_pss_mib": sampler.peak_pss // 1024,
-            "browser_processes_seen": sorted(seen)}  # fmt: skip
+            "browser_processes_seen": sorted(seen), "at_peak": sampler.at_peak}  # fmt: skip
 
 
 def crawl_memory(server, urls, tmp: Path, root: Path, env: dict, screenshots: bool) -> dict:

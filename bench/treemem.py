@@ -18,21 +18,41 @@ from pathlib import Path
 import psutil
 
 
-def tree_memory(root: psutil.Process) -> tuple[int, int]:
-    """(RSS, PSS) in KiB of `root` and its descendants now (processes gone meanwhile skipped)."""
-    rss = pss = 0
+def tree_processes(root: psutil.Process) -> list[tuple[str, int, int]]:
+    """(name, RSS KiB, PSS KiB) of `root` and each descendant now (processes gone skipped)."""
     try:
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0, 0
+        return []
+    out = []
     for proc in procs:
         try:
             info = proc.memory_full_info()
+            name = proc.name()
         except psutil.Error:
             continue
-        rss += info.rss
-        pss += getattr(info, "pss", info.rss)
-    return rss // 1024, pss // 1024
+        out.append((name, info.rss // 1024, getattr(info, "pss", info.rss) // 1024))
+    return out
+
+
+def tree_memory(root: psutil.Process) -> tuple[int, int]:
+    """(RSS, PSS) in KiB of `root` and its descendants now."""
+    procs = tree_processes(root)
+    return sum(p[1] for p in procs), sum(p[2] for p in procs)
+
+
+def by_name(procs: list[tuple[str, int, int]]) -> dict[str, dict[str, int]]:
+    """RSS/PSS MiB and process count per process name (the peak's composition)."""
+    out: dict[str, dict[str, int]] = {}
+    for name, rss, pss in procs:
+        row = out.setdefault(name, {"processes": 0, "rss_mib": 0, "pss_mib": 0})
+        row["processes"] += 1
+        row["rss_mib"] += rss
+        row["pss_mib"] += pss
+    for row in out.values():
+        row["rss_mib"] //= 1024
+        row["pss_mib"] //= 1024
+    return out
 
 
 class TreeSampler:
@@ -42,14 +62,18 @@ class TreeSampler:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peak_rss = self.peak_pss = 0
+        self.at_peak: dict[str, dict[str, int]] = {}  # by process name, at the RSS peak
         self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            rss, pss = tree_memory(self.root)
-            self.peak_rss = max(self.peak_rss, rss)
+            procs = tree_processes(self.root)
+            rss, pss = sum(p[1] for p in procs), sum(p[2] for p in procs)
+            if rss > self.peak_rss:
+                self.peak_rss = rss
+                self.at_peak = by_name(procs)
             self.peak_pss = max(self.peak_pss, pss)
             self.samples += 1
             self._stop.wait(self.interval)
