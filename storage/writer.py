@@ -161,7 +161,7 @@ class AtlasWriter:
             )  # fmt: skip
         ctype = next((v for k, v in headers if k.lower() == "content-type"), None)
         stored = self.warc.stored_path if self.warc else None
-        capture = Capture(
+        values = dict(
             portal_id=pid,
             url=item["url"],
             sha256=digest,
@@ -181,9 +181,22 @@ class AtlasWriter:
             ip_address=ip,
             revisits=0,
         )
-        self.session.add(capture)
-        self.session.flush()
-        return capture.id, digest, True
+        # another worker on the same queue may store the same body at the same URL at this very
+        # moment (a portal whose lease ran out): the first capture wins, this fetch touches it
+        stmt = _insert(self.session, Capture).values(**values)
+        stmt = stmt.on_conflict_do_nothing(index_elements=["url", "sha256"]).returning(Capture.id)
+        capture_id = self.session.execute(stmt).scalar_one_or_none()
+        if capture_id is None:
+            self.session.execute(
+                update(Capture)
+                .where(Capture.url == item["url"], Capture.sha256 == digest)
+                .values(last_fetched_at=now)
+            )
+            capture_id = self.session.execute(
+                select(Capture.id).where(Capture.url == item["url"], Capture.sha256 == digest)
+            ).scalar_one()
+            return capture_id, digest, False
+        return capture_id, digest, True
 
     def add_screenshot(self, item: dict[str, Any]) -> int | None:
         """A screenshot of a page captured before (`url` and its body's `sha256`)."""
