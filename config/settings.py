@@ -18,6 +18,10 @@ USER_AGENT = (
 )
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Callback output handled at once per response. Scrapy starts this many tasks for every
+# response's output (100 by default: ~650k asyncio tasks on 300 portals); the
+# pipeline hands items to its writer thread at once, so a few suffice.
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # also caps decompressed bodies (gzip bombs)
