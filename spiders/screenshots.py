@@ -18,6 +18,7 @@ PNGs are in memory before the pipeline writes them. On by default; `SMMATLAS_SCR
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -50,6 +51,10 @@ class Plan:
             self.enabled = False  # no browser in this crawl
         self.per_portal = settings.getint("SMMATLAS_SCREENSHOTS_PER_PORTAL", 12)
         self.total = settings.getint("SMMATLAS_SCREENSHOTS_MAX", 400)
+        height = os.environ.get("SMMATLAS_SCREENSHOTS_MAX_HEIGHT")  # benchmarks: the env wins
+        if not height:
+            height = settings.getint("SMMATLAS_SCREENSHOTS_MAX_HEIGHT", MAX_HEIGHT)
+        self.max_height = max(100, int(height))
         self.taken: Counter = Counter()
         self.urls: set[str] = set()
         self.leads: dict[str, set] = {}  # per portal: payments and contacts already shot
@@ -72,8 +77,22 @@ def plan(spider) -> Plan:
     return found
 
 
-async def shoot(page) -> bytes | None:
-    """A full-page PNG of a live Playwright page (cut at MAX_HEIGHT); None if it fails."""
+_one_at_a_time: asyncio.Semaphore | None = None
+
+
+async def shoot(page, max_height: int = MAX_HEIGHT) -> bytes | None:
+    """A full-page PNG of a live Playwright page (cut at `max_height`); None if it fails.
+
+    One screenshot at a time in the whole crawl: a full-page shot makes Chromium paint the page
+    into one bitmap (1280 x 16000 px is ~80 MB), so shots taken side by side would add up."""
+    global _one_at_a_time
+    if _one_at_a_time is None:
+        _one_at_a_time = asyncio.Semaphore(1)
+    async with _one_at_a_time:
+        return await _shoot(page, max_height)
+
+
+async def _shoot(page, max_height: int) -> bytes | None:
     try:
         height = await page.evaluate(
             "() => Math.max(document.documentElement.scrollHeight,"
@@ -81,8 +100,8 @@ async def shoot(page) -> bytes | None:
         )
         width = (page.viewport_size or {}).get("width") or VIEWPORT_WIDTH
         options: dict[str, Any] = {"full_page": True, "type": "png", "timeout": TIMEOUT_MS}
-        if isinstance(height, int | float) and height > MAX_HEIGHT:
-            options["clip"] = {"x": 0, "y": 0, "width": width, "height": MAX_HEIGHT}
+        if isinstance(height, int | float) and height > max_height:
+            options["clip"] = {"x": 0, "y": 0, "width": width, "height": max_height}
         png = await page.screenshot(**options)
     except Exception as exc:  # noqa: BLE001 - a failed screenshot leaves the capture as is
         log.warning("screenshot of %s failed: %s", getattr(page, "url", "?"), exc)
@@ -99,7 +118,7 @@ async def take_live(spider, domain: str, response) -> None:
     page = response.meta.get("playwright_page")
     if page is None or not plan(spider).allow(domain, response.url):
         return
-    png = await shoot(page)
+    png = await shoot(page, plan(spider).max_height)
     if png:
         response.meta[META_KEY] = png
         spider.crawler.stats.inc_value("smmatlas/screenshots/live")
@@ -141,6 +160,7 @@ def requests_for(spider, domain: str, response, facts, role: str, rendered: bool
             "portal": domain,
             "screenshot_of": hashlib.sha256(response.body).hexdigest(),
             "screenshot_url": response.url,
+            "screenshot_height": plan(spider).max_height,
             "handle_httpstatus_all": True,
         }
     )
@@ -163,7 +183,7 @@ async def _parse(response):
     png = None
     try:
         if page is not None:
-            png = await shoot(page)
+            png = await shoot(page, response.meta.get("screenshot_height", MAX_HEIGHT))
     finally:
         if page is not None:
             await page.close()
