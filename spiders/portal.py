@@ -21,6 +21,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from config.signals import open_portals
 from extract.domains import normalise_seed, registered_domain
 from extract.favicon import favicon_mmh3
 from extract.links import link_role
@@ -127,6 +128,7 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         render.configure(crawler.settings)
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.open_portal_items, signal=open_portals)
         settings = crawler.settings
         spider.render_mode = settings.get("SMMATLAS_RENDER", "auto")
         spider.proxy = settings.get("SMMATLAS_PROXY")
@@ -501,6 +503,15 @@ class PortalSpider(scrapy.Spider):
             else:
                 state.entry_error = reason
         yield from self._finish(state)
+
+    def open_portal_items(self) -> list[dict]:
+        """Verdict items of the portals not finished (asked for by the pipeline at the end,
+        through the `open_portals` signal)."""
+        return [
+            self.portal_item(state)
+            for state in self.portals.values()
+            if not state.closed and state.scheduled
+        ]
 
     def closed(self, reason: str) -> None:
         """Stop the extraction workers (portals still open are finalised by the pipeline)."""

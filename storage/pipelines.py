@@ -45,6 +45,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
+from config.signals import open_portals
 from storage.db import data_dir, open_db
 from storage.evidence import WarcStore
 from storage.runs import close_run, open_run
@@ -291,10 +292,11 @@ class SqlPipeline:
         if self.finalised:
             return
         self.finalised = True
-        still_open = [  # the spider's verdicts of portals it had not finished
-            spider.portal_item(state)
-            for state in getattr(spider, "portals", {}).values()
-            if not state.closed and state.scheduled
+        still_open = [  # the spider's verdicts of the portals it had not finished
+            item
+            for _, answer in self.crawler.signals.send_catch_log(signal=open_portals)
+            if isinstance(answer, list)
+            for item in answer
         ]
         try:
             await maybe_deferred_to_future(self._in_thread(self._finalise, reason, still_open))

@@ -1,0 +1,9 @@
+"""Signals between the crawl's stages (Scrapy signals are plain objects, sent and received
+through `crawler.signals`), so no stage reaches into another's objects.
+
+`open_portals`: sent by the storage pipeline when the crawl ends; each receiver (the portal
+spider) returns a list of verdict items of the portals it had not finished, which the pipeline
+records unfinished (a resumed run crawls them again).
+"""
+
+open_portals = object()
