@@ -60,13 +60,16 @@ SMMATLAS_RUN_ID = None  # set by `smmatlas crawl`; `scrapy crawl` opens a run of
 # --- the browser (only for pages that need it; see spiders/render.py) ------------------------
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": "/usr/bin/chromium", "headless": True}
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+# Pages open in the browser at once: each is a renderer's worth of memory (bench_render --memory:
+# 4 pages 2.3 GiB tree RSS on the curated world, 2 pages with 8,000 px shots 1.7 GiB, same time)
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000
 # the browser's life cycle (spiders/lazyrender.py): started at the first page to render only
 SMMATLAS_BROWSER_CONTEXTS = 1  # browser contexts at once (PLAYWRIGHT_MAX_CONTEXTS)
 SMMATLAS_BROWSER_IDLE = 30  # seconds without a rendered page before browser and driver close
 SMMATLAS_BROWSER_RESTART_PAGES = 100  # rendered pages before a restart (none open) bounds growth
 SMMATLAS_BROWSER_LEAN = True  # Chromium flags that lower memory (render.LEAN_BROWSER_ARGS)
+SMMATLAS_SCREENSHOTS_MAX_HEIGHT = 8000  # CSS px of a full-page screenshot; taller pages are cut
 SMMATLAS_BROWSER_SINGLE_PROCESS = False  # Chromium in one process: less tree RSS, crash-prone
 
 # --- hosting enrichment (`smmatlas enrich`; enrich/config.py reads these) --------------------
