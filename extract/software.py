@@ -8,6 +8,8 @@ panel family when its total reaches the family threshold.
 from __future__ import annotations
 
 import re
+import re._constants as _sre
+import re._parser as _sre_parse
 from functools import cache
 
 from config.vocab import load
@@ -19,7 +21,13 @@ def _families() -> dict[str, dict]:
     fams = {}
     for name, spec in load("software")["families"].items():
         markers = [
-            (m["where"], re.compile(m["regex"], re.I | re.M), float(m["weight"]), m["label"])
+            (
+                m["where"],
+                re.compile(m["regex"], re.I | re.M),
+                float(m["weight"]),
+                m["label"],
+                _needed_literal(m["regex"]) if m["where"] == "html" else "",
+            )
             for m in spec["markers"]
         ]
         fams[name] = {
@@ -28,6 +36,37 @@ def _families() -> dict[str, dict]:
             "markers": markers,
         }
     return fams
+
+
+def _needed_literal(pattern: str) -> str:
+    """The longest run of ASCII characters every match of `pattern` holds (lower case), or "".
+
+    Only literals at the pattern's top level count (not inside groups, branches or repeats),
+    so a page whose case-folded text lacks the run cannot match: the regex is not run on it.
+    """
+    try:
+        items = list(_sre_parse.parse(pattern, re.I | re.M))
+    except re.error:
+        return ""
+    best, run = "", []
+    for op, av in [*items, (None, None)]:
+        if op is _sre.LITERAL and av < 128:
+            run.append(chr(av))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return best.lower() if len(best) >= 3 else ""
+
+
+# Non-ASCII characters that re.IGNORECASE matches to an ASCII letter (İ and K lower-case to
+# more or other than that letter, ı and ſ not at all): mapped before lower-casing the page.
+_ASCII_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
+
+
+def _folded_html(html: str) -> str:
+    """`html` lower-cased so that a literal matched case-insensitively by `re` is a substring."""
+    return html.lower() if html.isascii() else html.translate(_ASCII_TWINS).lower()
 
 
 def _cookie_names(headers: dict[str, str]) -> list[str]:
@@ -49,12 +88,13 @@ def detect_software(
     header_lines = "\n".join(f"{k.lower()}: {v}" for k, v in headers.items())
     cookies = _cookie_names(headers)
     html = html or ""
+    low = _folded_html(html)
     hints = []
     for name, fam in _families().items():
         total, labels = 0.0, []
-        for where, rx, weight, label in fam["markers"]:
+        for where, rx, weight, label, needed in fam["markers"]:
             if where == "html":
-                hit = rx.search(html)
+                hit = (not needed or needed in low) and rx.search(html)
             elif where == "headers":
                 hit = rx.search(header_lines)
             elif where == "cookie":
@@ -82,7 +122,7 @@ def portal_software(hints: list[SoftwareHint]) -> str | None:
         if h.name in fams and fams[h.name]["panel"]:
             seen.setdefault(h.name, set()).update(h.evidence.split("; "))
     totals = {
-        name: sum(w for _, _, w, label in fams[name]["markers"] if label in labels)
+        name: sum(w for _, _, w, label, _ in fams[name]["markers"] if label in labels)
         for name, labels in seen.items()
     }
     best = max(totals.items(), key=lambda kv: kv[1], default=None)
