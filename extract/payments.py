@@ -61,6 +61,7 @@ def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in alts) + r")(?![a-z0-9])")
 
 
+@cache  # the vocabulary is loaded once (`_vocab`), so a method's pattern never changes
 def _logos(name: str, files: bool = False) -> re.Pattern:
     """Logo words of a method; an image's or icon's text (not a file name) may also give any of
     the method's text words ("Google Pay", "American Express")."""
