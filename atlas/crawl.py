@@ -141,14 +141,8 @@ def _progress_mode(opts: CrawlOptions) -> str:
     return "live" if sys.stderr.isatty() else "plain"
 
 
-def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, sessions) -> dict:
-    recorded = {"render": opts.render, "proxy": opts.proxy, "budget": opts.budget}
-    run_id, done, resumed = open_run(
-        sessions, targets, recorded, resume=opts.resume, resume_within=opts.resume_within
-    )
-    domains = {registered_domain(normalise_seed(t)[0]) for t in targets}
-    skip = sorted(d for d in done if d in domains)
-
+def crawl_settings(opts: CrawlOptions, db_url: str, folder: Path, run_id: int, **extra):
+    """The project's Scrapy settings with this crawl's options (and `extra` settings) on top."""
     settings = get_project_settings()
     settings.setmodule("config.settings", priority="project")
     overrides = {
@@ -158,8 +152,8 @@ def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, se
         "SMMATLAS_PROXY": opts.proxy,
         "SMMATLAS_RENDER": opts.render,
         "SMMATLAS_PAGE_BUDGET": opts.budget,
-        "SMMATLAS_SKIP_DOMAINS": skip,
         "LOG_LEVEL": opts.log_level,
+        **extra,
     }
     if opts.log_file:  # the file gets the whole story; the terminal only progress and summary
         overrides.update({"LOG_FILE": opts.log_file, "LOG_FILE_APPEND": True})
@@ -170,6 +164,18 @@ def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, se
     if opts.screenshots is not None:
         overrides["SMMATLAS_SCREENSHOTS"] = "1" if opts.screenshots else "0"
     settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def _crawl(opts: CrawlOptions, targets: list[str], folder: Path, db_url: str, sessions) -> dict:
+    recorded = {"render": opts.render, "proxy": opts.proxy, "budget": opts.budget}
+    run_id, done, resumed = open_run(
+        sessions, targets, recorded, resume=opts.resume, resume_within=opts.resume_within
+    )
+    domains = {registered_domain(normalise_seed(t)[0]) for t in targets}
+    skip = sorted(d for d in done if d in domains)
+
+    settings = crawl_settings(opts, db_url, folder, run_id, SMMATLAS_SKIP_DOMAINS=skip)
     process = CrawlerProcess(settings)
     mask_logs()  # no seed or proxy password in the log
     crawler = process.create_crawler(PortalSpider)

@@ -25,6 +25,7 @@ from atlas.crawl import (
     _progress_mode,
     _report,
     check_proxy,
+    crawl_settings,
 )
 from atlas.lock import atlas_lock
 from spiders.queue import DEFAULT_KEY, PortalQueue, QueueError, check_queue_url
@@ -139,7 +140,6 @@ def _safe(url: str) -> str:
 
 def _crawl_queue(opts, folder: Path, db_url: str, sessions, queue, qset, queued: int) -> dict:
     from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
     from sqlalchemy.exc import SQLAlchemyError
 
     from atlas.progress import Progress
@@ -151,30 +151,13 @@ def _crawl_queue(opts, folder: Path, db_url: str, sessions, queue, qset, queued:
     recorded.update({"queue": _safe(opts.queue), "queue_key": queue.key, "worker": queue.worker})
     job = f"queue {_safe(opts.queue)} {queue.key}"  # runs of queue workers never resume
     run_id, _, _ = open_run(sessions, [job], recorded, resume=False)
-    settings = get_project_settings()
-    settings.setmodule("config.settings", priority="project")
-    overrides = {
-        "SMMATLAS_DB": db_url,
-        "SMMATLAS_DATA_DIR": str(folder),
-        "SMMATLAS_RUN_ID": run_id,
-        "SMMATLAS_PROXY": opts.proxy,
-        "SMMATLAS_RENDER": opts.render,
-        "SMMATLAS_PAGE_BUDGET": opts.budget,
-        "SMMATLAS_QUEUE": opts.queue,
-        "SMMATLAS_QUEUE_WORKER": queue.worker,
-        "SMMATLAS_QUEUE_CONFIRM": _confirmer(sessions, run_id),
-        "LOG_LEVEL": opts.log_level,
+    settings = crawl_settings(
+        opts, db_url, folder, run_id,
+        SMMATLAS_QUEUE=opts.queue,
+        SMMATLAS_QUEUE_WORKER=queue.worker,
+        SMMATLAS_QUEUE_CONFIRM=_confirmer(sessions, run_id),
         **qset,
-    }
-    if opts.log_file:
-        overrides.update({"LOG_FILE": opts.log_file, "LOG_FILE_APPEND": True})
-        if opts.log_level != "DEBUG":
-            overrides["LOG_LEVEL"] = "INFO"
-    if opts.concurrency:
-        overrides["CONCURRENT_REQUESTS"] = opts.concurrency
-    if opts.screenshots is not None:
-        overrides["SMMATLAS_SCREENSHOTS"] = "1" if opts.screenshots else "0"
-    settings.setdict(overrides, priority="cmdline")
+    )  # fmt: skip
     process = CrawlerProcess(settings)
     mask_logs()
     crawler = process.create_crawler(PortalSpider)
