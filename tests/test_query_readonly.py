@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, run_cli
-from test_postgres import _as_postgres, postgres  # noqa: F401 - the module's cluster fixture
+from pgserver import _as_postgres, postgres  # noqa: F401 - the module's cluster fixture
 
 
 def _files(*folders: Path) -> dict[str, str]:
