@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -80,37 +79,14 @@ BUDGET_MIB = 1024
 
 def measured(cmd: list[str], cwd: Path, env: dict) -> dict:
     """Run `cmd`: wall, peak tree RSS/PSS (MiB) and the browser/driver processes seen."""
-    import psutil
-
-    from bench.treemem import TreeSampler
+    from bench.treemem import TreeSampler, TreeWatch
 
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)  # fmt: skip
-    seen: set[str] = set()
-    stop = threading.Event()
-
-    def watch() -> None:
-        root = psutil.Process(proc.pid)
-        while not stop.is_set():
-            try:
-                for child in root.children(recursive=True):
-                    try:
-                        name = child.name()
-                    except psutil.Error:
-                        continue
-                    if name.startswith(("chrom", "node")):
-                        seen.add(name)
-            except psutil.Error:
-                return
-            stop.wait(0.05)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    with TreeSampler(proc.pid, 0.1) as sampler:
+    with TreeWatch(proc.pid, ("chrom", "node")) as watch, TreeSampler(proc.pid, 0.1) as sampler:
         _, err = proc.communicate()
-    stop.set()
-    watcher.join()
+    seen = watch.matched
     if proc.returncode != 0:
         raise SystemExit(f"{cmd[:5]} failed ({proc.returncode}):\n{err[-3000:]}")
     return {"seconds": round(time.perf_counter() - start, 1),

@@ -102,3 +102,44 @@ def run_measured(
     if proc.returncode != 0:
         raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}):\n{err[-3000:]}")
     return wall, sampler.peak_rss, sampler.peak_pss, out
+
+
+class TreeWatch:
+    """Watch a process tree in a thread (every `interval` s) until stopped: the names of every
+    descendant seen, and the PIDs of those whose name starts with `prefixes` (e.g. the browser's
+    and its driver's processes)."""
+
+    def __init__(self, pid: int, prefixes: tuple[str, ...], interval: float = 0.05) -> None:
+        self.root = psutil.Process(pid)
+        self.prefixes = prefixes
+        self.interval = interval
+        self.names: set[str] = set()
+        self.pids: set[int] = set()
+        self.matched: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                children = self.root.children(recursive=True)
+            except psutil.Error:
+                return
+            for child in children:
+                try:
+                    name = child.name()
+                except psutil.Error:
+                    continue
+                self.names.add(name)
+                if name.startswith(self.prefixes):
+                    self.pids.add(child.pid)
+                    self.matched.add(name)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()

@@ -17,6 +17,8 @@ import psutil
 import pytest
 from helpers import ROOT
 
+from bench.treemem import TreeWatch
+
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 BROWSER_NAMES = ("chromium", "chrome", "node")
@@ -29,35 +31,10 @@ def run_watched(cmd: list[str], env: dict, timeout: float = 240) -> tuple[str, s
         cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
-    seen: set[int] = set()
-    names: set[str] = set()
-    stop = threading.Event()
-
-    def watch() -> None:
-        root = psutil.Process(proc.pid)
-        while not stop.is_set():
-            try:
-                for child in root.children(recursive=True):
-                    try:
-                        name = child.name()
-                    except psutil.Error:
-                        continue
-                    names.add(name)
-                    if name.startswith(BROWSER_NAMES):
-                        seen.add(child.pid)
-            except psutil.Error:
-                return
-            stop.wait(0.05)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
+    with TreeWatch(proc.pid, BROWSER_NAMES) as watch:
         out, err = proc.communicate(timeout=timeout)
-    finally:
-        stop.set()
-        watcher.join()
     assert proc.returncode == 0, err[-3000:]
-    return out, err, seen, names
+    return out, err, watch.pids, watch.names
 
 
 def alive(pids: set[int]) -> list[int]:
