@@ -8,14 +8,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from storage.db import DatabaseError
+from config.errors import DatabaseError, UserError  # noqa: F401 - re-exported
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
-
-
-class UserError(Exception):
-    """A problem the user can fix: printed as `smmatlas: error: ...`, no traceback."""
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from atlas.health import check_network
 from atlas.lock import atlas_lock
 from atlas.progress import Progress
+from config.errors import CrawlInputError  # noqa: F401 - re-exported
 from extract.domains import normalise_seed, registered_domain
 from spiders.portal import PortalSpider
 from spiders.render import RENDER_MODES
@@ -32,10 +33,6 @@ EXIT_PARTIAL = 3  # the run ended before every portal was crawled (interrupted, 
 EXIT_UNREACHABLE = 4  # nothing reachable: health check failed, or every portal unreachable
 EXIT_LOCKED = 5  # another crawl holds this atlas's lock
 DEFAULT_RESUME_WITHIN = "12h"
-
-
-class CrawlInputError(ValueError):
-    """Bad crawl input: a message for the user."""
 
 
 @dataclass

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config.errors import DiffError  # noqa: F401 - re-exported
 from storage.models import (
     LEAD_MODELS,
     CrawlRun,
@@ -36,10 +37,6 @@ from storage.models import (
 COLUMNS = ["portal", "what", "change", "item", "old", "new", "pct"]
 LEAD_LABEL = {"payments": "payment", "contacts": "contact", "identifiers": "identifier"}
 LEAD_COLS = {"payments": ("method", "account"), "contacts": ("kind", "value")}
-
-
-class DiffError(ValueError):
-    """Bad --since, or not enough runs: a message for the user."""
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config.errors import ExportError  # noqa: F401 - re-exported
 from storage.evidence import capture_reference
 from storage.models import (
     OFFER_FACTS,
@@ -53,10 +54,6 @@ OFFER_CSV_COLUMNS = [
     "first_seen",
     "last_seen",
 ]
-
-
-class ExportError(ValueError):
-    """An export the user asked for that cannot be made (e.g. an unknown --domain)."""
 
 
 def check_domains(session: Session, domains: list[str] | None) -> list[str] | None:

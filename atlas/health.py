@@ -16,6 +16,7 @@ import ssl
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
+from config.errors import HealthError  # noqa: F401 - re-exported
 from extract.domains import normalise_seed
 from spiders.scope import mask_credentials
 
@@ -23,10 +24,6 @@ PROBES = 8
 TIMEOUT = float(os.environ.get("SMMATLAS_HEALTH_TIMEOUT") or 10)  # seconds per probe
 # what a proxy answers itself when it cannot reach the site: the path beyond it is not proven
 PROXY_ERRORS = {502, 503, 504}
-
-
-class HealthError(RuntimeError):
-    """The crawl cannot reach anything: a message for the operator."""
 
 
 def _connection(url: str, proxy: str | None, timeout: float) -> http.client.HTTPConnection:

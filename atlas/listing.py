@@ -14,14 +14,11 @@ import json
 from collections.abc import Iterable, Sequence
 
 from atlas.cells import safe_row, visible
+from config.errors import FilterError  # noqa: F401 - re-exported
 
 FORMATS = ("table", "json", "csv")
 # the contract's portal statuses (../shared/contract/vocabulary.md)
 PORTAL_STATUSES = ("active", "unreachable", "blocked", "parked", "not_a_portal")
-
-
-class FilterError(ValueError):
-    """An unknown filter value: the message lists the valid ones."""
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:

@@ -11,9 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-
-class QueryError(ValueError):
-    pass
+from config.errors import QueryError  # noqa: F401 - re-exported
 
 
 def format_rows(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:

@@ -22,14 +22,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from config.errors import RatesError  # noqa: F401 - re-exported
 from storage.models import ExchangeRate
 
 SHIPPED = Path(__file__).resolve().parents[1] / "config" / "rates" / "usd.csv"
 COLUMNS = ("date", "currency", "per_usd")
-
-
-class RatesError(ValueError):
-    """A rates file a user can fix (message names the line)."""
 
 
 def read_rates(text: str, name: str = "rates") -> list[tuple[date, str, float]]:

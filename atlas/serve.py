@@ -18,11 +18,8 @@ from sqlalchemy import JSON, MetaData, Table, Text, cast, delete, insert, select
 from sqlalchemy.engine import make_url
 
 from atlas.datasette import metadata
+from config.errors import ServeError  # noqa: F401 - re-exported
 from storage.db import open_db
-
-
-class ServeError(ValueError):
-    pass
 
 
 def sqlite_file(url: str | None) -> Path:

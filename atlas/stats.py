@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from atlas.export import one_sighting_each
 from atlas.rates import RateTable
+from config.errors import StatsError  # noqa: F401 - re-exported
 from storage.models import CrawlRun, Offer, OfferObservation, Payment, Portal, PortalCrawl
 
 COLUMNS = ["section", "group", "offers", "portals", "share", "median_usd_per_1000"]
@@ -28,10 +29,6 @@ SECTIONS = {
     "currency": "Currency mix (share of offers)",
     "payment": "Payment-method mix (share of portals with offers)",
 }
-
-
-class StatsError(ValueError):
-    pass
 
 
 @dataclass

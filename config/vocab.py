@@ -10,11 +10,9 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from config.errors import VocabularyError  # noqa: F401 - re-exported
+
 VOCAB_DIR = Path(__file__).with_name("vocab")
-
-
-class VocabularyError(ValueError):
-    """A vocabulary file is missing or malformed."""
 
 
 @cache

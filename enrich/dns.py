@@ -12,15 +12,8 @@ import dns.rdatatype
 import dns.resolver
 import tldextract
 
+from config.errors import DnsError  # noqa: F401 - re-exported
 from enrich.config import EnrichConfig
-
-
-class DnsError(Exception):
-    """A query could not be answered (timeout, no server, refused), or the name does not exist."""
-
-    def __init__(self, message: str, kind: str = "error") -> None:
-        super().__init__(message)
-        self.kind = kind  # "timeout", "nxdomain" or "error"
 
 
 @cache

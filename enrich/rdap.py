@@ -10,13 +10,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
+from config.errors import RdapError  # noqa: F401 - re-exported
 from enrich.config import EnrichConfig
 
 MAX_BYTES = 2_000_000
-
-
-class RdapError(Exception):
-    """The RDAP service failed, refused, or answered something that is not an RDAP object."""
 
 
 def _url(base: str, kind: str, key: str) -> str:

@@ -10,9 +10,7 @@ from datetime import UTC
 from cryptography import x509
 from cryptography.x509.oid import ExtensionOID, NameOID
 
-
-class TlsError(Exception):
-    """No handshake (refused, timeout, not TLS) or no certificate."""
+from config.errors import TlsError  # noqa: F401 - re-exported
 
 
 def fetch_certificate(host: str, port: int, server_name: str, timeout: float) -> tuple[bytes, dict]:

@@ -34,6 +34,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.connection import get_redis
 from twisted.internet.task import LoopingCall
 
+from config.errors import QueueError  # noqa: F401 - re-exported
 from extract.domains import normalise_seed, registered_domain
 
 logger = logging.getLogger(__name__)
@@ -162,10 +163,6 @@ end
 return 0
 """
 )
-
-
-class QueueError(ValueError):
-    """A queue URL that is not a Redis URL, or a Redis server that does not answer."""
 
 
 def check_queue_url(url: str) -> str:

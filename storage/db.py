@@ -17,11 +17,9 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from config.errors import DatabaseError  # noqa: F401 - re-exported
+
 MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-class DatabaseError(RuntimeError):
-    """The database cannot be used: a message a user can act on."""
 
 
 def data_dir() -> Path:
