@@ -40,7 +40,7 @@ class BrowserLifecycle:
         self.crawler = crawler
         self.stats = crawler.stats
         self.idle = settings.getfloat("SMMATLAS_BROWSER_IDLE", 30.0)
-        self.restart_pages = settings.getint("SMMATLAS_BROWSER_RESTART_PAGES", 100)
+        self.restart_pages = settings.getint("SMMATLAS_BROWSER_RESTART_PAGES", 25)
         self.drain_timeout = settings.getfloat("SMMATLAS_BROWSER_DRAIN_TIMEOUT", DRAIN_TIMEOUT)
         self.handler = None  # the scrapy-playwright handler while the browser runs
         self.active = 0  # rendered requests in flight

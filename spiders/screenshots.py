@@ -10,7 +10,7 @@ every page that yields offers, payment methods or contacts.
   `screenshot` item (url, the captured body's sha256, png) that storage attaches to the capture.
 
 Bounded: at most `SMMATLAS_SCREENSHOTS_PER_PORTAL` (12) per portal and `SMMATLAS_SCREENSHOTS_MAX`
-(400) per run, pages taller than `SMMATLAS_SCREENSHOTS_MAX_HEIGHT` (8,000 px) are cut there, a
+(400) per run, pages taller than `SMMATLAS_SCREENSHOTS_MAX_HEIGHT` (4,000 px) are cut there, a
 PNG larger than MAX_PNG is dropped, one shot is taken at a time, each has a timeout; at most
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT pages are live at once, so few PNGs are in memory before the
 pipeline writes them. On by default; `SMMATLAS_SCREENSHOTS=0`
@@ -32,7 +32,7 @@ import scrapy
 log = logging.getLogger(__name__)
 
 META_KEY = "smmatlas_screenshot"  # response meta: PNG bytes of a rendered page's live shot
-MAX_HEIGHT = 8000  # CSS pixels of a full-page screenshot (SMMATLAS_SCREENSHOTS_MAX_HEIGHT)
+MAX_HEIGHT = 4000  # CSS pixels of a full-page screenshot (SMMATLAS_SCREENSHOTS_MAX_HEIGHT)
 MAX_PNG = 8 * 1024 * 1024
 TIMEOUT_MS = 15000
 VIEWPORT_WIDTH = 1280
