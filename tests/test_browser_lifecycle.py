@@ -86,12 +86,19 @@ def _counts(db: str) -> dict:
 
 
 class _Site(BaseHTTPRequestHandler):
-    """A tiny site: /r/N is a page that fills itself with script; /slow answers after 2.5 s."""
+    """A tiny site: /r/N is a page that fills itself with script; /slow answers after 2.5 s;
+    /bomb exhausts the page's memory."""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         if self.path == "/slow":
             time.sleep(2.5)
             body = b"<html><body>slow plain page</body></html>"
+        elif self.path == "/bomb":  # a hostile page: fills memory until the JS heap limit
+            body = (
+                b"<html><body><script>let a = [];"
+                b"while (true) { a.push(new Array(1e6).fill(Math.random())); }"
+                b"</script></body></html>"
+            )
         else:
             body = (
                 f"<html><body><div id=app></div><script>document.getElementById('app')"
@@ -208,3 +215,76 @@ def test_idle_close_restart_and_nothing_left_running(tiny_site, tmp_path):
     time.sleep(0.5)
     assert alive(browsers) == [], "browser or driver processes outlived the crawl"
     assert "Traceback" not in err
+
+
+CRASH_SPIDER = r"""
+import json, sys
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+from spiders import render
+
+BASE = sys.argv[1]
+
+
+class Crash(scrapy.Spider):
+    name = "crash"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        render.configure(crawler.settings)
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    async def start(self):
+        yield scrapy.Request(BASE + "/r/1", meta=render.render_meta(), callback=self.page)
+
+    def page(self, response):
+        yield {"url": response.url, "text": response.css("#app::text").get()}
+        if response.url.endswith("/r/1"):
+            yield scrapy.Request(BASE + "/bomb", meta=render.render_meta(), callback=self.page,
+                                 errback=self.failed)
+
+    def failed(self, failure):
+        yield {"url": failure.request.url, "failed": failure.getErrorMessage()[:200]}
+        yield scrapy.Request(BASE + "/r/2", meta=render.render_meta(), callback=self.page)
+
+
+settings = get_project_settings()
+settings.setmodule("config.settings", priority="project")
+settings.setdict({"SMMATLAS_ALLOW_PRIVATE": True, "ITEM_PIPELINES": {}, "LOG_LEVEL": "INFO",
+                  "RETRY_ENABLED": False}, priority="cmdline")
+items = []
+
+
+def collect(item):
+    items.append(item)
+
+
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(Crash)
+crawler.signals.connect(collect, scrapy.signals.item_scraped)
+process.crawl(crawler)
+process.start()
+stats = {k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, int)}
+print(json.dumps({"items": items, "stats": stats}))
+"""
+
+
+def test_a_page_that_crashes_the_one_process_browser_costs_only_itself(tiny_site, tmp_path):
+    """Chromium runs in one process by default (less memory): a hostile page that exhausts its
+    memory takes the whole browser down. That page fails, and the next page to render starts
+    the browser again and is rendered."""
+    script = tmp_path / "crash_spider.py"
+    script.write_text(CRASH_SPIDER)
+    env = {"PYTHONPATH": str(ROOT), "SMMATLAS_SCREENSHOTS": "0"}
+    out, err, browsers, _ = run_watched([sys.executable, str(script), tiny_site], env)
+    result = json.loads(out.strip().splitlines()[-1])
+    got = {i["url"].rsplit("/", 1)[-1]: i for i in result["items"]}
+    assert got["1"]["text"] == "rendered /r/1"
+    assert "failed" in got["bomb"] and "text" not in got["bomb"]
+    assert got["2"]["text"] == "rendered /r/2"  # rendered by a browser started again
+    # scrapy-playwright retries the hostile page a few times, each in a new browser
+    assert result["stats"]["playwright/browser_count"] >= 2
+    assert result["stats"]["downloader/exception_count"] == 1  # the hostile page only
+    time.sleep(0.5)
+    assert alive(browsers) == [], "browser or driver processes outlived the crawl"
