@@ -14,6 +14,8 @@ from typing import TextIO
 
 from scrapy import signals
 
+from spiders.items import PageItem, PortalItem
+
 
 def _eta(done: int, total: int, elapsed: float) -> str:
     if done <= 0 or total <= done:
@@ -75,16 +77,17 @@ class Progress:
 
     # --- events -----------------------------------------------------------------------------
     def item_scraped(self, item, response=None, spider=None) -> None:
-        domain = str(item.get("domain", ""))
-        if item.get("type") == "portal":
+        if isinstance(item, PortalItem):
+            domain = item.domain
             self.done += 1
-            if item.get("status") != "active":
-                self.failed.append(f"{domain} ({item.get('status')})")
+            if item.status != "active":
+                self.failed.append(f"{domain} ({item.status})")
             if self._live is not None and domain in self._rows:
                 self._live.remove_task(self._rows.pop(domain))
-        else:
+        else:  # a PageItem or a ScreenshotItem (spiders/items.py)
+            domain = item.domain
             self.pages += 1
-            self.rendered += bool(item.get("rendered"))
+            self.rendered += isinstance(item, PageItem) and item.rendered
             self._portal_pages[domain] = self._portal_pages.get(domain, 0) + 1
             if self._live is not None:
                 if domain not in self._rows:

@@ -4,7 +4,7 @@ For each portal it fetches the entry page, follows same-site links by role (serv
 pagination first, then pricing, API docs, payment, contact, FAQ, terms) up to a page budget,
 renders a page in the browser only when its plain fetch lacks what it promises
 (`SMMATLAS_RENDER=auto`), fetches the favicon, and yields a `page` item per fetched page and a
-`portal` item when the portal's last request is done (see storage/items.py).
+`portal` item when the portal's last request is done (typed: spiders/items.py).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from extract.software import portal_software
 from spiders import render, screenshots, wayin
 from spiders.decode import body_text
 from spiders.harvest import Harvest, harvest
+from spiders.items import PageItem, PortalItem
 from spiders.workers import Extractor, default_workers
 
 ROLE_PRIORITY = {
@@ -204,7 +205,7 @@ class PortalSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def _finish(self, state: PortalState) -> Iterator[dict]:
+    def _finish(self, state: PortalState) -> Iterator[PortalItem | scrapy.Request]:
         state.pending -= 1
         if state.pending <= 0 and not state.closed:
             yield self.portal_item(state)
@@ -504,7 +505,7 @@ class PortalSpider(scrapy.Spider):
                 state.entry_error = reason
         yield from self._finish(state)
 
-    def open_portal_items(self) -> list[dict]:
+    def open_portal_items(self) -> list[PortalItem]:
         """Verdict items of the portals not finished (asked for by the pipeline at the end,
         through the `open_portals` signal)."""
         return [
@@ -528,26 +529,25 @@ class PortalSpider(scrapy.Spider):
         status: int | None = None,
         headers: list[tuple[str, str]] | None = None,
         body: bytes | None = None,
-    ) -> dict:
+    ) -> PageItem:
         """A fetched page (or what a rendered page loaded: `url`, `status`, `headers`, `body`)."""
-        return {
-            "type": "page",
-            "domain": state.domain,
-            "url": url or response.url,
-            "status": response.status if status is None else status,
-            "headers": _headers(response) if headers is None else headers,
-            "body": response.body if body is None else body,
-            "fetched_at": datetime.now(UTC),
-            "rendered": rendered,
-            "facts": facts,
+        return PageItem(
+            domain=state.domain,
+            url=url or response.url,
+            status=response.status if status is None else status,
+            headers=_headers(response) if headers is None else headers,
+            body=response.body if body is None else body,
+            fetched_at=datetime.now(UTC),
+            rendered=rendered,
+            facts=facts,
             # evidence (storage/evidence.py): the address connected to (a proxy's, through
             # one), the request's headers, a screenshot of a rendered page (spiders/screenshots)
-            "ip_address": str(response.ip_address) if response.ip_address else None,
-            "request_headers": _request_headers(response) if body is None else None,
-            "screenshot": response.meta.get(screenshots.META_KEY) if body is None else None,
-        }
+            ip_address=str(response.ip_address) if response.ip_address else None,
+            request_headers=_request_headers(response) if body is None else None,
+            screenshot=response.meta.get(screenshots.META_KEY) if body is None else None,
+        )
 
-    def portal_item(self, state: PortalState) -> dict:
+    def portal_item(self, state: PortalState) -> PortalItem:
         state.closed = True
         verdict = portal_verdict(state.pages)
         status, kind, reasons = verdict.status, verdict.kind, list(verdict.reasons)
@@ -556,19 +556,18 @@ class PortalSpider(scrapy.Spider):
             status, kind = "unreachable", None
             reasons.append(state.entry_error)
         software = portal_software(state.software)
-        item = {
-            "type": "portal",
-            "domain": state.domain,
-            "url": state.entry_url or state.entry_urls[-1],
-            "status": status,
-            "kind": kind,
-            "software": software,
-            "software_evidence": state.software_evidence[:20],
-            "reasons": reasons,
-            "pages": state.fetched,
-            "rendered_pages": state.rendered_pages,
-            "offers": state.offers,
-            "errors": state.errors[:50],
-        }
+        item = PortalItem(
+            domain=state.domain,
+            url=state.entry_url or state.entry_urls[-1],
+            status=status,
+            kind=kind,
+            software=software,
+            software_evidence=state.software_evidence[:20],
+            reasons=reasons,
+            pages=state.fetched,
+            rendered_pages=state.rendered_pages,
+            offers=state.offers,
+            errors=state.errors[:50],
+        )
         release(state)
         return item

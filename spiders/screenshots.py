@@ -7,7 +7,7 @@ every page that yields offers, payment methods or contacts.
 - A page fetched without the browser gets one browser load for its screenshot (`requests_for`):
   a low-priority scrapy-playwright request through the same proxy, so screenshots come after
   the portal's own pages and never take a slot of its page budget; its callback yields a
-  `screenshot` item (url, the captured body's sha256, png) that storage attaches to the capture.
+  `ScreenshotItem` (url, the captured body's sha256, png) that storage attaches to the capture.
 
 Bounded: at most `SMMATLAS_SCREENSHOTS_PER_PORTAL` (12) per portal and `SMMATLAS_SCREENSHOTS_MAX`
 (400) per run, pages taller than `SMMATLAS_SCREENSHOTS_MAX_HEIGHT` (4,000 px) are cut there, a
@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+
+from spiders.items import ScreenshotItem
 
 log = logging.getLogger(__name__)
 
@@ -189,14 +191,13 @@ async def _parse(response):
         if page is not None:
             await page.close()
     if png:
-        yield {
-            "type": "screenshot",
-            "domain": response.meta["portal"],
-            "url": response.meta["screenshot_url"],
-            "sha256": response.meta["screenshot_of"],
-            "png": png,
-            "taken_at": datetime.now(UTC),
-        }
+        yield ScreenshotItem(
+            domain=response.meta["portal"],
+            url=response.meta["screenshot_url"],
+            sha256=response.meta["screenshot_of"],
+            png=png,
+            taken_at=datetime.now(UTC),
+        )
 
 
 def _failed(failure):

@@ -1,4 +1,4 @@
-"""Scrapy item pipeline: page and portal items from spiders/portal.py into the atlas database.
+"""Scrapy item pipeline: the items of spiders/portal.py (spiders/items.py) into the atlas database.
 
 Built by `from_crawler` from flat settings (SMMATLAS_DB, SMMATLAS_DATA_DIR, SMMATLAS_RUN_ID,
 SMMATLAS_BATCH_SIZE, SMMATLAS_WRITE_QUEUE). Commits in batches; portal items commit at once, so
@@ -46,6 +46,7 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from config.signals import open_portals
+from spiders.items import ITEMS, PageItem, PortalItem, ScreenshotItem
 from storage.db import data_dir, open_db
 from storage.evidence import WarcStore
 from storage.runs import close_run, open_run
@@ -55,6 +56,7 @@ logger = logging.getLogger(__name__)
 WRITE_ERRORS = (SQLAlchemyError, OSError)
 SHOWN_UNSTORED = 50
 WRITE_QUEUE = 1000  # items waiting for the writer thread before process_item waits for room
+Item = PageItem | ScreenshotItem | PortalItem
 
 
 def resume_command() -> str:
@@ -77,7 +79,7 @@ class SqlPipeline:
         # --- the reactor's side: hand-over with back-pressure
         self.limit = max(1, settings.getint("SMMATLAS_WRITE_QUEUE", WRITE_QUEUE))
         self.in_flight = 0  # items handed to the writer thread and not yet written
-        self.waiting: deque[tuple[Deferred, dict[str, Any]]] = deque()  # items waiting for room
+        self.waiting: deque[tuple[Deferred, Item]] = deque()  # items waiting for room
         self.idle_held = False  # the engine found the crawl idle while items were in flight
         self.finalised = False
         self.pool = ThreadPool(1, 1, name="smmatlas-writer")
@@ -87,7 +89,7 @@ class SqlPipeline:
         self.batch: list[tuple[str, str]] = []  # (domain, url) of pages not yet committed
         self.stored = Counter()  # pages stored (or in the open batch) per domain, this process
         self.failed_domains: set[str] = set()
-        self.deferred: dict[str, dict[str, Any]] = {}  # portal verdicts waiting for pages
+        self.deferred: dict[str, PortalItem] = {}  # portal verdicts waiting for pages
         self.unstored: list[str] = []
         self.broken: str | None = None  # why writing stopped
         try:  # in the thread too (an in-memory SQLite lives in one thread), errors raised here
@@ -157,7 +159,13 @@ class SqlPipeline:
 
     # --- items (reactor's thread) --------------------------------------------------------
     async def process_item(self, item):
-        job = dict(item)  # the writer thread's own copy: it strips credentials as it stores
+        if not isinstance(item, ITEMS):  # a bug in a spider: Scrapy logs it as an item error
+            self.crawler.stats.inc_value("smmatlas/bad_items")
+            raise TypeError(
+                f"not an atlas item: {type(item).__name__} (the spider yields PageItem, "
+                "ScreenshotItem or PortalItem, spiders/items.py)"
+            )
+        job = item  # the writer cleans what it stores on copies, never the item
         if self.waiting or self.in_flight >= self.limit:  # back-pressure, in item order
             room: Deferred = Deferred()
             self.waiting.append((room, job))
@@ -166,7 +174,7 @@ class SqlPipeline:
             self._hand_over(job)
         return item
 
-    def _hand_over(self, job: dict[str, Any]) -> None:
+    def _hand_over(self, job: Item) -> None:
         self.in_flight += 1
         self._in_thread(self._write, job).addCallbacks(self._written, self._crashed)
 
@@ -194,29 +202,32 @@ class SqlPipeline:
             raise DontCloseSpider
 
     # --- items (writer thread) -----------------------------------------------------------
-    def _write(self, item: dict[str, Any]) -> None:
+    def _write(self, item: Item) -> None:
         if self.broken:
-            self._lost([_what(item)], item.get("domain"))
+            self._lost([_what(item)], item.domain)
             return
         try:
-            if item.get("type") == "portal":
+            if isinstance(item, PortalItem):
                 self._portal(item, finished=True)
             else:
-                self.writer.add_page(item)
-                self.batch.append((item["domain"], item["url"]))
-                self.stored[item["domain"]] += 1
+                if isinstance(item, ScreenshotItem):  # of a page captured before
+                    self.writer.add_screenshot(item)
+                else:
+                    self.writer.add_page(item)
+                self.batch.append((item.domain, item.url))
+                self.stored[item.domain] += 1
                 self._stat("inc_value", "smmatlas/pages")
-                waiting = self.deferred.get(item["domain"])
-                if waiting is not None and self.stored[item["domain"]] >= waiting["pages"]:
-                    self._portal(self.deferred.pop(item["domain"]), finished=True)
+                waiting = self.deferred.get(item.domain)
+                if waiting is not None and self.stored[item.domain] >= waiting.pages:
+                    self._portal(self.deferred.pop(item.domain), finished=True)
                 elif self.writer.pending >= self.batch_size:
                     self._commit()
         except WRITE_ERRORS as exc:
             self._failed(exc, item)
 
-    def _portal(self, item: dict[str, Any], finished: bool, wait: bool = True) -> None:
-        domain = item["domain"]
-        if finished and item.get("pages", 0) > self.stored[domain]:
+    def _portal(self, item: PortalItem, finished: bool, wait: bool = True) -> None:
+        domain = item.domain
+        if finished and item.pages > self.stored[domain]:
             if not wait:  # the crawl is over: the missing pages will not come
                 self._lost([], domain)
                 return self._portal(item, finished=False)
@@ -234,16 +245,18 @@ class SqlPipeline:
         self.batch.clear()
 
     # --- failures (writer thread) --------------------------------------------------------
-    def _failed(self, exc: BaseException, item: dict[str, Any]) -> None:
+    def _failed(self, exc: BaseException, item: Item | None) -> None:
+        """A write failed: `item` is the one being written (None: the open batch's commit)."""
         reason = _reason(exc)
         lost = [url for _, url in self.batch]
         self._stat("inc_value", "smmatlas/pages", -len(self.batch))  # rolled back
         domains = {domain for domain, _ in self.batch}
-        if item.get("type") != "portal" and (item.get("domain"), item.get("url")) not in self.batch:
-            lost.append(item.get("url", "?"))
-        if item.get("type") == "portal":
-            lost.append(f"portal verdict of {item.get('domain')}")
-        domains.add(item.get("domain"))
+        if isinstance(item, PortalItem):
+            lost.append(_what(item))
+        elif item is not None and (item.domain, item.url) not in self.batch:
+            lost.append(item.url)
+        if item is not None:
+            domains.add(item.domain)
         self.batch.clear()
         try:
             self.writer.rollback()
@@ -286,18 +299,21 @@ class SqlPipeline:
         try:
             self._commit()
         except WRITE_ERRORS as exc:
-            self._failed(exc, {"type": "batch"})
+            self._failed(exc, None)
 
     async def spider_closed(self, spider, reason: str) -> None:
         if self.finalised:
             return
         self.finalised = True
-        still_open = [  # the spider's verdicts of the portals it had not finished
-            item
-            for _, answer in self.crawler.signals.send_catch_log(signal=open_portals)
-            if isinstance(answer, list)
-            for item in answer
-        ]
+        still_open = []  # the spider's verdicts of the portals it had not finished
+        for receiver, answer in self.crawler.signals.send_catch_log(signal=open_portals):
+            for item in answer if isinstance(answer, list) else []:
+                if isinstance(item, PortalItem):
+                    still_open.append(item)
+                else:  # a bug in the receiver: said, as a bad item is
+                    self.crawler.stats.inc_value("smmatlas/bad_items")
+                    logger.error("open_portals: %r answered %s, not a PortalItem",
+                                 receiver, type(item).__name__)  # fmt: skip
         try:
             await maybe_deferred_to_future(self._in_thread(self._finalise, reason, still_open))
             if self.own_run:  # the stats of every item written (their updates came first)
@@ -306,11 +322,11 @@ class SqlPipeline:
         finally:
             self._stop_pool()
 
-    def _finalise(self, reason: str, still_open: list[dict[str, Any]]) -> None:  # writer thread
+    def _finalise(self, reason: str, still_open: list[PortalItem]) -> None:  # writer thread
         complete = reason == "finished" and not self.broken
         for domain, item in list(self.deferred.items()):  # pages that never came
             logger.warning("%s: %d of its pages were not stored: left unfinished", domain,
-                           item.get("pages", 0) - self.stored[domain])  # fmt: skip
+                           item.pages - self.stored[domain])  # fmt: skip
             self._lost([], domain)
             if not self.broken:
                 try:
@@ -320,7 +336,7 @@ class SqlPipeline:
         self.deferred.clear()
         for item in still_open:
             if self.broken:
-                self._lost([f"portal verdict of {item['domain']}"], item["domain"])
+                self._lost([_what(item)], item.domain)
                 continue
             try:
                 self._portal(item, finished=complete, wait=False)
@@ -330,7 +346,7 @@ class SqlPipeline:
             if not self.broken:
                 self.writer.close()
         except WRITE_ERRORS as exc:
-            self._failed(exc, {"type": "batch"})
+            self._failed(exc, None)
         finally:
             self._close_quietly()
         if self.unstored:  # said even in quiet mode (-q logs CRITICAL only)
@@ -365,10 +381,10 @@ class SqlPipeline:
                 pass
 
 
-def _what(item: dict[str, Any]) -> str:
-    if item.get("type") == "portal":
-        return f"portal verdict of {item.get('domain')}"
-    return str(item.get("url", "?"))
+def _what(item: Item) -> str:
+    if isinstance(item, PortalItem):
+        return f"portal verdict of {item.domain}"
+    return item.url
 
 
 def _reason(exc: BaseException) -> str:

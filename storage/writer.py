@@ -13,6 +13,7 @@ with their capture in the same commit.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from extract.model import PageFacts
 from extract.sanity import sane_facts
 from extract.serial import ReadFacts
+from spiders.items import PageItem, PortalItem, ScreenshotItem
 from storage.bulk import PageRows, write_pages
 from storage.evidence import WarcStore, sha256, store_screenshot
 from storage.models import (
@@ -63,35 +65,35 @@ class AtlasWriter:
         self._portal_ids[domain] = pid
         return pid
 
-    def add_portal(self, item: dict[str, Any], finished: bool = True) -> None:
+    def add_portal(self, item: PortalItem, finished: bool = True) -> None:
         """The portal's verdict; `finished=False` (some of its pages were not stored, or the
         crawl stopped before its last request) leaves it for a resumed run to crawl again."""
-        item["url"] = strip_credentials(item["url"])  # no user:password@ at rest
-        item["errors"] = [strip_credentials(e) for e in item.get("errors") or []]
+        url = strip_credentials(item.url)  # no user:password@ at rest
+        errors = [strip_credentials(e) for e in item.errors or []]
         now = datetime.now(UTC)
-        pid = self.portal_id(item["domain"], item["url"], now)
+        pid = self.portal_id(item.domain, url, now)
         self.session.execute(
             update(Portal)
             .where(Portal.id == pid)
             .values(
-                url=item["url"],
-                status=item["status"],
-                kind=item["kind"],
-                software=item["software"],
-                software_evidence=item["software_evidence"],
-                verdict_reasons=item["reasons"],
+                url=url,
+                status=item.status,
+                kind=item.kind,
+                software=item.software,
+                software_evidence=item.software_evidence,
+                verdict_reasons=item.reasons,
                 last_seen=now,
                 last_run_id=self.run_id,
             )
         )
         if self.run_id is not None:
             values = {
-                "status": item["status"],
+                "status": item.status,
                 "finished_at": now if finished else None,
-                "pages": item["pages"],
-                "rendered_pages": item["rendered_pages"],
-                "offers": item["offers"],
-                "errors": item["errors"],
+                "pages": item.pages,
+                "rendered_pages": item.rendered_pages,
+                "offers": item.offers,
+                "errors": errors,
             }
             stmt = _insert(self.session, PortalCrawl).values(
                 run_id=self.run_id, portal_id=pid, **values
@@ -101,48 +103,53 @@ class AtlasWriter:
         self.commit()
 
     # --- pages -----------------------------------------------------------------------------
-    def add_page(self, item: dict[str, Any]) -> int | None:
-        item["url"] = strip_credentials(item["url"])  # no secrets in captures or the WARC
-        if item.get("request_headers"):
-            item["request_headers"] = clean_request_headers(item["request_headers"])
-        if item.get("type") == "screenshot":  # a browser load of a page already captured
-            return self.add_screenshot(item)
-        fetched_at: datetime = item["fetched_at"]
-        pid = self.portal_id(item["domain"], item["url"], fetched_at)
+    def add_page(self, item: PageItem) -> int | None:
+        """A fetched page: its capture now, its facts when the batch commits. What is stored
+        is cleaned on a copy (the item is left as the spider made it)."""
+        if not isinstance(item, PageItem):  # a screenshot has its own method: no page to store
+            raise TypeError(f"add_page takes a PageItem, not {type(item).__name__}")
+        request_headers = item.request_headers
+        item = replace(
+            item,
+            url=strip_credentials(item.url),  # no secrets in captures or the WARC
+            request_headers=clean_request_headers(request_headers) if request_headers else None,
+        )
+        fetched_at = item.fetched_at
+        pid = self.portal_id(item.domain, item.url, fetched_at)
         capture_id, digest, new = self._capture(pid, item)
-        if item.get("screenshot"):
-            self._screenshot(capture_id, item["screenshot"], fetched_at)
-        facts: PageFacts = item["facts"]
+        if item.screenshot:
+            self._screenshot(capture_id, item.screenshot, fetched_at)
+        facts: PageFacts = item.facts
         # the stored facts of this very body: its rows are touched, not written again
         known = not new and isinstance(facts, ReadFacts) and facts.known
         if not known:
             facts = sane_facts(facts)  # idempotent: workers already did it
         # offers, observations, leads and sightings are written in bulk when the batch commits
-        page = PageRows(pid, capture_id, facts, fetched_at, item["domain"], digest, known=known)
+        page = PageRows(pid, capture_id, facts, fetched_at, item.domain, digest, known=known)
         self._facts.append(page)
         self.pending += 1
         return capture_id
 
-    def _capture(self, pid: int, item: dict[str, Any]) -> tuple[int, str, bool]:
+    def _capture(self, pid: int, item: PageItem) -> tuple[int, str, bool]:
         """The capture of this page's body: a new response record the first time this body is
         seen at this URL, else a revisit record (no body) on the capture that holds it.
         Returns (capture ID, SHA-256 of the body, whether the capture is new)."""
-        body: bytes = item["body"]
+        body: bytes = item.body
         digest = sha256(body)
-        now: datetime = item["fetched_at"]
-        ip = item.get("ip_address")
-        headers = [(k, v) for k, v in item["headers"] if k.lower() not in DROP_HEADERS]
-        request_headers = item.get("request_headers")
+        now: datetime = item.fetched_at
+        ip = item.ip_address
+        headers = [(k, v) for k, v in item.headers if k.lower() not in DROP_HEADERS]
+        request_headers = item.request_headers
         existing = self.session.execute(
             select(Capture.id, Capture.fetched_at, Capture.warc_record_id).where(
-                Capture.url == item["url"], Capture.sha256 == digest
+                Capture.url == item.url, Capture.sha256 == digest
             )
         ).one_or_none()
         if existing is not None:
             values: dict[str, Any] = {"last_fetched_at": now}
             if self.warc is not None:
                 written = self.warc.revisit(
-                    item["url"], item["status"], headers, digest, now,
+                    item.url, item.status, headers, digest, now,
                     refers_to_date=existing.fetched_at, refers_to_id=existing.warc_record_id,
                     ip=ip, request_headers=request_headers,
                 )  # fmt: skip
@@ -156,20 +163,20 @@ class AtlasWriter:
         written = None
         if self.warc is not None:
             written = self.warc.write(
-                item["url"], item["status"], headers, body, now,
-                rendered=item["rendered"], ip=ip, request_headers=request_headers,
+                item.url, item.status, headers, body, now,
+                rendered=item.rendered, ip=ip, request_headers=request_headers,
             )  # fmt: skip
         ctype = next((v for k, v in headers if k.lower() == "content-type"), None)
         stored = self.warc.stored_path if self.warc else None
         values = dict(
             portal_id=pid,
-            url=item["url"],
+            url=item.url,
             sha256=digest,
-            http_status=item["status"],
+            http_status=item.status,
             content_type=ctype,
             headers={k.lower(): v for k, v in reversed(headers)},  # first value of each name
             length=len(body),
-            rendered=item["rendered"],
+            rendered=item.rendered,
             fetched_at=now,
             last_fetched_at=now,
             run_id=self.run_id,
@@ -189,22 +196,23 @@ class AtlasWriter:
         if capture_id is None:
             self.session.execute(
                 update(Capture)
-                .where(Capture.url == item["url"], Capture.sha256 == digest)
+                .where(Capture.url == item.url, Capture.sha256 == digest)
                 .values(last_fetched_at=now)
             )
             capture_id = self.session.execute(
-                select(Capture.id).where(Capture.url == item["url"], Capture.sha256 == digest)
+                select(Capture.id).where(Capture.url == item.url, Capture.sha256 == digest)
             ).scalar_one()
             return capture_id, digest, False
         return capture_id, digest, True
 
-    def add_screenshot(self, item: dict[str, Any]) -> int | None:
+    def add_screenshot(self, item: ScreenshotItem) -> int | None:
         """A screenshot of a page captured before (`url` and its body's `sha256`)."""
+        url = strip_credentials(item.url)  # as the capture's URL was stored
         capture_id = self.session.execute(
-            select(Capture.id).where(Capture.url == item["url"], Capture.sha256 == item["sha256"])
+            select(Capture.id).where(Capture.url == url, Capture.sha256 == item.sha256)
         ).scalar_one_or_none()
         if capture_id is not None:
-            self._screenshot(capture_id, item["png"], item["taken_at"])
+            self._screenshot(capture_id, item.png, item.taken_at)
         return capture_id
 
     def _screenshot(self, capture_id: int, png: bytes, taken_at: datetime) -> None:

@@ -7,6 +7,7 @@ never read back from the writer's own output.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import event, func, select
 from test_postgres import postgres  # noqa: F401  (the fixture: a PostgreSQL server on loopback)
 
 from extract.model import Contact, Offer, OffsiteLink, PageFacts, Payment
+from spiders.items import PageItem
 from storage.db import open_db
 from storage.models import Capture, OfferObservation, Sighting
 from storage.models import Contact as ContactRow
@@ -29,7 +31,7 @@ def price(i: int) -> float:
     return 1.0 + i / 100
 
 
-def _page(domain, path, ids, when, bump=(), payments=(), offsite=()) -> dict:
+def _page(domain, path, ids, when, bump=(), payments=(), offsite=()) -> PageItem:
     """A services page of `domain` listing service IDs `ids` (price(i), +1 for IDs in bump)."""
     url = f"http://{domain}{path}"
     offers = [
@@ -45,9 +47,9 @@ def _page(domain, path, ids, when, bump=(), payments=(), offsite=()) -> dict:
         offsite=[OffsiteLink(u, "list.example", "list", "listing") for u in offsite],
     )
     body = f"<html>{path} {sorted(ids)[:3]} {sorted(bump)[:3]}</html>".encode()
-    return {"type": "page", "domain": domain, "url": url, "status": 200,
-            "headers": [("Content-Type", "text/html")], "body": body, "fetched_at": when,
-            "rendered": False, "facts": facts}  # fmt: skip
+    return PageItem(domain=domain, url=url, status=200,
+                    headers=[("Content-Type", "text/html")], body=body, fetched_at=when,
+                    rendered=False, facts=facts)  # fmt: skip
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -145,8 +147,8 @@ def test_a_batch_of_hundreds_of_offers_writes_per_row_results_in_few_statements(
     # batch 2: a new page re-prices 0..9 on a.test; a replay of the current pages changes nothing
     writer.add_page(_page("a.test", "/services?page=3", range(10), T0 + 3 * MIN, bump=range(10)))
     writer.commit()
-    writer.add_page({**pages[1], "fetched_at": T0 + 4 * MIN})
-    writer.add_page({**pages[2], "fetched_at": T0 + 4 * MIN})
+    writer.add_page(replace(pages[1], fetched_at=T0 + 4 * MIN))
+    writer.add_page(replace(pages[2], fetched_at=T0 + 4 * MIN))
     writer.close()
     with sessions() as s:
         assert _count(s, OfferRow) == 850

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from warcio.archiveiterator import ArchiveIterator
 
 from extract.model import Contact, Offer, PageFacts
+from spiders.items import PageItem
 from storage.db import open_db
 from storage.evidence import WarcStore, read_record, resolve_path
 from storage.models import Capture, Portal
@@ -34,21 +35,21 @@ def _b32(data: bytes) -> str:
     return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode()
 
 
-def _page(url: str, body: bytes, when: datetime, **extra) -> dict:
+def _page(url: str, body: bytes, when: datetime, **extra) -> PageItem:
     facts = PageFacts(
         url=url,
         offers=[Offer("Instagram Likes", 1.5, "USD", 1000, "instagram", "likes", service_id="7")],
         contacts=[Contact("telegram", "@panelsupport")],
     )
-    return {
-        "type": "page", "domain": "panel.test", "url": url, "status": 200,
-        "headers": [("Content-Type", "text/html")], "body": body, "fetched_at": when,
-        "rendered": False, "facts": facts, "ip_address": "192.0.2.10",
-        "request_headers": [
+    return PageItem(
+        domain="panel.test", url=url, status=200,
+        headers=[("Content-Type", "text/html")], body=body, fetched_at=when,
+        rendered=False, facts=facts, ip_address="192.0.2.10",
+        request_headers=[
             ("User-Agent", "smmatlas-test"), ("Proxy-Authorization", "Basic c2VjcmV0"),
             ("Cookie", "session=s3cr3t"),
         ], **extra,
-    }  # fmt: skip
+    )  # fmt: skip
 
 
 def _records(path: Path) -> list[tuple[int, str, dict, bytes]]:
@@ -286,9 +287,7 @@ def test_screenshot_plan_is_bounded_and_shoots_a_footer_contact_once():
     assert not screenshots.wanted(spider, "b.test", "terms", plain, 200)  # shown already
     assert screenshots.wanted(spider, "b.test", "entry", PageFacts(url="http://b.test/"), 200)
     assert not screenshots.wanted(spider, "b.test", "entry", PageFacts(url="http://b.test/"), 404)
-    offers = PageFacts(
-        url="http://b.test/services?page=2", offers=_page("u", b"", T0)["facts"].offers
-    )
+    offers = PageFacts(url="http://b.test/services?page=2", offers=_page("u", b"", T0).facts.offers)
     assert screenshots.wanted(spider, "b.test", "next_page", offers, 200)
     assert not screenshots.plan(_Spider(SMMATLAS_SCREENSHOTS="0")).enabled
     assert not screenshots.plan(_Spider(SMMATLAS_RENDER="never")).enabled

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from extract.model import Offer, PageFacts, Payment
 from extract.sanity import INT_MAX, finite_json, price_text_flags, sane_facts, sane_offer
+from spiders.items import PageItem, PortalItem
 from spiders.workers import extract_limited
 from storage.db import open_db
 from storage.models import Offer as OfferRow
@@ -109,14 +110,14 @@ def test_a_hostile_catalogue_is_extracted_sane_and_written_without_a_crash(tmp_p
     engine, sessions = open_db(db)
     writer = AtlasWriter(sessions, None, run_id=None)
     writer.add_page(
-        {"type": "page", "domain": "hostile.example", "url": facts.url, "status": 200,
-         "headers": [("Content-Type", "text/html")], "body": HOSTILE_TABLE.encode(),
-         "fetched_at": NOW, "rendered": False, "facts": facts}
+        PageItem(domain="hostile.example", url=facts.url, status=200,
+                 headers=[("Content-Type", "text/html")], body=HOSTILE_TABLE.encode(),
+                 fetched_at=NOW, rendered=False, facts=facts)
     )  # fmt: skip
     writer.add_portal(
-        {"domain": "hostile.example", "url": "http://hostile.example/", "status": "active",
-         "kind": "panel", "software": None, "software_evidence": [], "reasons": [],
-         "pages": 1, "rendered_pages": 0, "offers": 3, "errors": facts.errors}
+        PortalItem(domain="hostile.example", url="http://hostile.example/", status="active",
+                   kind="panel", software=None, software_evidence=[], reasons=[],
+                   pages=1, rendered_pages=0, offers=3, errors=facts.errors)
     )  # fmt: skip
     writer.close()
     with sessions() as s:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from extract.model import Contact, Identifier, Offer, PageFacts, Payment
+from spiders.items import PageItem
 from storage.db import open_db, table_names
 from storage.evidence import WarcStore, read_record, resolve_path, sha256
 from storage.models import Capture, OfferObservation, Portal
@@ -17,7 +18,7 @@ from storage.writer import AtlasWriter
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def _page(url: str, body: bytes, price: float, when: datetime) -> dict:
+def _page(url: str, body: bytes, price: float, when: datetime) -> PageItem:
     facts = PageFacts(
         url=url,
         offers=[
@@ -29,11 +30,11 @@ def _page(url: str, body: bytes, price: float, when: datetime) -> dict:
         contacts=[Contact("whatsapp", "+919812345678")],
         identifiers=[Identifier("google_analytics", "G-ABCDEF1234")],
     )  # fmt: skip
-    return {
-        "type": "page", "domain": "panel.test", "url": url, "status": 200,
-        "headers": [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "99")],
-        "body": body, "fetched_at": when, "rendered": False, "facts": facts,
-    }  # fmt: skip
+    return PageItem(
+        domain="panel.test", url=url, status=200,
+        headers=[("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "99")],
+        body=body, fetched_at=when, rendered=False, facts=facts,
+    )  # fmt: skip
 
 
 def _count(session, model) -> int:

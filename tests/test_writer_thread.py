@@ -21,6 +21,7 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy.exc import OperationalError
 
 import storage.writer
+from spiders.items import PageItem
 from spiders.portal import PortalSpider
 
 args = json.loads(sys.argv[1])
@@ -47,7 +48,7 @@ crawler = process.create_crawler(PortalSpider)
 crawler.signals.connect(lambda response, **kw: record["responses"].append(time.monotonic()),
                         signal=signals.response_received, weak=False)
 crawler.signals.connect(
-    lambda item, **kw: item.get("type") == "page" and record["pages"].append(item["url"]),
+    lambda item, **kw: isinstance(item, PageItem) and record["pages"].append(item.url),
     signal=signals.item_scraped, weak=False)
 process.crawl(crawler, urls=args["urls"])
 process.start()
