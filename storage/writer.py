@@ -108,11 +108,10 @@ class AtlasWriter:
         is cleaned on a copy (the item is left as the spider made it)."""
         if not isinstance(item, PageItem):  # a screenshot has its own method: no page to store
             raise TypeError(f"add_page takes a PageItem, not {type(item).__name__}")
-        request_headers = item.request_headers
         item = replace(
             item,
             url=strip_credentials(item.url),  # no secrets in captures or the WARC
-            request_headers=clean_request_headers(request_headers) if request_headers else None,
+            request_headers=clean_request_headers(item.request_headers),
         )
         fetched_at = item.fetched_at
         pid = self.portal_id(item.domain, item.url, fetched_at)
