@@ -33,7 +33,6 @@ from storage.db import DatabaseError, data_dir, open_db
 
 # environment overrides of the queue settings (config/settings.py SMMATLAS_QUEUE_*)
 QUEUE_ENV = ("SMMATLAS_QUEUE_KEY", "SMMATLAS_QUEUE_LEASE", "SMMATLAS_QUEUE_IDLE")
-SCHEMA_LOCK_KEY = 0x534D4D4D49475241  # pg_advisory_lock key of "upgrading the schema"
 
 
 def _confirmer(sessions, run_id: int) -> Callable[[list[str]], set[str]]:
@@ -105,31 +104,12 @@ def run_queue(opts: CrawlOptions, queue_url: str, targets: list[str]) -> dict:
         raise CrawlInputError(str(exc)) from exc
     except Exception as exc:  # redis-py: refused, timed out, authentication, wrong type
         raise CrawlInputError(f"the Redis queue {_safe(queue_url)} failed: {exc}") from exc
-    engine, sessions = _open_db_once(db_url)
+    engine, sessions = open_db(db_url)  # workers started together take turns on the schema
     try:
         with atlas_lock(db_url, engine, opts.wait, shared=True):
             return _crawl_queue(opts, folder, db_url, sessions, queue, qset, queued)
     finally:
         engine.dispose()
-
-
-def _open_db_once(db_url: str):
-    """open_db (which creates or upgrades the schema) one worker at a time: workers started
-    together on a new atlas would race to create the same tables."""
-    from sqlalchemy import create_engine, text
-
-    guard = create_engine(db_url)
-    try:
-        conn = guard.connect()
-    except Exception:  # noqa: BLE001 - open_db says clearly why the atlas does not answer
-        guard.dispose()
-        return open_db(db_url)
-    try:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
-        return open_db(db_url)
-    finally:
-        conn.close()  # ends the session: releases the lock
-        guard.dispose()
 
 
 def _safe(url: str) -> str:

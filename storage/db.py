@@ -9,6 +9,8 @@ folder (WAL mode). PostgreSQL works through the same URL scheme
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -20,6 +22,7 @@ from sqlalchemy.pool import NullPool
 from config.errors import DatabaseError  # noqa: F401 - re-exported
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+SCHEMA_LOCK_KEY = 0x534D4D4D49475241  # pg_advisory_lock key of "changing the schema"
 
 
 def data_dir() -> Path:
@@ -112,10 +115,34 @@ def upgrade(engine: Engine) -> None:
     All pending revisions run in one transaction (on SQLite too, see `_transactional_sqlite`),
     so a process killed at any point leaves either the old schema or the new one.
     """
-    from alembic import command
-
     if at_head(engine):
         return
+    if engine.dialect.name == "postgresql":
+        with _schema_lock(engine):
+            if not at_head(engine):  # another process may have upgraded it meanwhile
+                _upgrade(engine)
+        return
+    _upgrade(engine)
+
+
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold PostgreSQL's advisory lock of "changing the schema" on a connection of its own:
+    processes opening one new atlas at once (workers started together, a crawl and a report)
+    create or upgrade its schema one after another, not all at once."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
+        conn.commit()  # the lock belongs to the session, not to a transaction
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SCHEMA_LOCK_KEY})
+            conn.commit()
+
+
+def _upgrade(engine: Engine) -> None:
+    from alembic import command
+
     target = engine
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         target = _transactional_sqlite(engine)
