@@ -78,6 +78,7 @@ class PortalState:
     entry_digest: bytes | None = None
     offsite: list[str] = field(default_factory=list)  # redirect targets on other domains
     closed: bool = False
+    dropped: str | None = None  # why this worker gave the portal up (drop_portal)
 
 
 def release(state: PortalState) -> None:
@@ -504,6 +505,20 @@ class PortalSpider(scrapy.Spider):
             else:
                 state.entry_error = reason
         yield from self._finish(state)
+
+    def drop_portal(self, domain: str, reason: str) -> bool:
+        """Give up an open portal (another queue worker holds it now: spiders/queue.py): no
+        verdict from this process, and its requests are not fetched any more (the queue's
+        DroppedPortals middleware; their errbacks end them). Pages stored stay. Whether it was
+        open."""
+        state = self.portals.get(domain)
+        if state is None or state.closed:
+            return False
+        state.closed, state.dropped = True, reason
+        release(state)
+        self.logger.warning("%s dropped: %s", domain, reason)
+        self.crawler.stats.inc_value("smmatlas/portals_dropped")
+        return True
 
     def open_portal_items(self) -> list[PortalItem]:
         """Verdict items of the portals not finished (asked for by the pipeline at the end,
