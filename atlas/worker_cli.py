@@ -5,7 +5,9 @@ crawls from it; `worker` starts one more crawler on the same queue, on this mach
 Each process opens its own run in the shared PostgreSQL atlas, writes its own WARC files under
 the one evidence root (`run-<run>-<pid>.warc.gz`: run ids are unique in the atlas), holds the
 atlas's lock shared (workers do not exclude each other; a plain crawl excludes them all), and
-acknowledges a portal on the queue only once the atlas holds its finished verdict.
+acknowledges a portal on the queue only once the atlas holds its finished verdict. Its
+heartbeat on the queue names its run: when a worker dies (SIGKILL, a machine lost), a survivor
+or the next worker on the queue closes its run as `lost` once its portals went back.
 """
 
 from __future__ import annotations
@@ -125,17 +127,28 @@ def _crawl_queue(opts, folder: Path, db_url: str, sessions, queue, qset, queued:
     from atlas.progress import Progress
     from spiders.portal import PortalSpider
     from spiders.scope import mask_logs
-    from storage.runs import close_run, json_counts, open_run
+    from storage.runs import close_lost_runs, close_run, json_counts, open_run
 
     recorded = {"render": opts.render, "proxy": opts.proxy, "budget": opts.budget}
     recorded.update({"queue": _safe(opts.queue), "queue_key": queue.key, "worker": queue.worker})
     job = f"queue {_safe(opts.queue)} {queue.key}"  # runs of queue workers never resume
     run_id, _, _ = open_run(sessions, [job], recorded, resume=False)
+
+    def lost(dead: list[dict]) -> list[int]:
+        return close_lost_runs(sessions, dead)
+
+    try:
+        queue.register(run_id)  # its heartbeat: if it dies, another worker closes its run
+        queue.requeue_expired()
+        lost(queue.reap())  # workers that died before this one started
+    except Exception as exc:  # noqa: BLE001 - a hiccup: the crawl's heartbeat does it again
+        logging.getLogger(__name__).warning("queue heartbeat failed: %s", exc)
     settings = crawl_settings(
         opts, db_url, folder, run_id,
         SMMATLAS_QUEUE=opts.queue,
         SMMATLAS_QUEUE_WORKER=queue.worker,
         SMMATLAS_QUEUE_CONFIRM=_confirmer(sessions, run_id),
+        SMMATLAS_QUEUE_LOST=lost,
         **qset,
     )  # fmt: skip
     process = CrawlerProcess(settings)
@@ -159,6 +172,10 @@ def _crawl_queue(opts, folder: Path, db_url: str, sessions, queue, qset, queued:
                 f"could not record the end of run {run_id} ({exc.orig or exc}); what was stored "
                 "is consistent; its portals go back on the queue"
             ) from exc
+        try:
+            queue.unregister()  # its run is closed: nobody has to close it as lost
+        except Exception:  # noqa: BLE001 - its heartbeat runs out; its closed run stays as is
+            pass
     logging.getLogger(__name__).info("run %s %s (worker %s)", run_id, status, queue.worker)
     try:
         left = queue.counts()

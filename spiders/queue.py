@@ -8,12 +8,18 @@ URLs, verdict inputs). Keys under one job prefix (`SMMATLAS_QUEUE_KEY`, "smmatla
 - `:seen`     set of domains ever queued in this job (a portal queued twice is crawled once);
 - `:claims`   hash domain -> JSON `{"worker", "deadline", "item"}`: who crawls it, until when;
 - `:done`     set of domains whose finished verdict is committed to the atlas;
-- `:log`      list of JSON events (claim, ack, requeue, release), for audits and tests.
+- `:workers`  hash worker -> JSON `{"run", "deadline", "seen"}`: each worker's heartbeat (its
+              run in the atlas, renewed with its leases);
+- `:log`      list of JSON events (claim, ack, requeue, release, lost), for audits and tests.
 
 Every change is one Lua script (atomic on the server, times from the server's clock, so
 workers on several machines agree). A claim is never destructive: the portal lives in
 `:claims` until its worker acknowledges it (after the atlas committed its verdict) or its lease
-runs out (the worker died), when any worker puts it back on `:pending`. scrapy-redis gives the
+runs out (the worker died), when any worker puts it back on `:pending`. A worker whose heartbeat
+ran out and whose portals went back is reaped by a survivor, who closes its run in the atlas as
+`lost` (the pid of a run only says something on its own host; the queue is what all share). A
+worker that finds a lease of its own taken by another drops that portal (no verdict, no more
+requests: `PortalSpider.drop_portal`). scrapy-redis gives the
 connection (`scrapy_redis.connection.get_redis`) and the idea of feeding the spider on
 `spider_idle` (its RedisSpider pops requests destructively: a dead worker would lose them).
 """
@@ -30,19 +36,20 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy_redis.connection import get_redis
 from twisted.internet.task import LoopingCall
 
 from config.errors import QueueError  # noqa: F401 - re-exported
 from extract.domains import normalise_seed, registered_domain
+from spiders.items import PortalItem
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_KEY = "smmatlas:portal"
 LOG_MAX = 100_000  # events kept in `:log`
 
-# KEYS: pending seen claims done log; ARGV: worker lease now-override
+# KEYS: pending seen claims done log workers; ARGV: worker lease now-override
 _LUA_NOW = """
 local function now()
   if ARGV[3] ~= nil and ARGV[3] ~= '' then return tonumber(ARGV[3]) end
@@ -83,13 +90,16 @@ return added
 """
 )
 
-# renew the leases of ARGV[4..]; returns the domains this worker no longer holds
+# the heartbeat of this worker (of run ARGV[4]) and the leases of ARGV[5..]; returns the domains
+# this worker no longer holds
 _RENEW = (
     _LUA_NOW
     + """
 local lost = {}
 local t = now()
-for i = 4, #ARGV do
+redis.call('HSET', KEYS[6], ARGV[1],
+  cjson.encode({run=ARGV[4], deadline=t + tonumber(ARGV[2]), seen=t}))
+for i = 5, #ARGV do
   local raw = redis.call('HGET', KEYS[3], ARGV[i])
   local claim = raw and cjson.decode(raw)
   if claim and claim.worker == ARGV[1] then
@@ -152,6 +162,30 @@ return n
 """
 )
 
+# workers whose heartbeat ran out and who hold no claim any more (their leases ran out too and
+# their portals went back): removed, and returned for their runs to be closed as lost
+_REAP = (
+    _LUA_NOW
+    + """
+local t = now()
+local holders = {}
+for _, raw in ipairs(redis.call('HVALS', KEYS[3])) do
+  holders[cjson.decode(raw).worker] = true
+end
+local dead = {}
+local all = redis.call('HGETALL', KEYS[6])
+for i = 1, #all, 2 do
+  local beat = cjson.decode(all[i + 1])
+  if tonumber(beat.deadline) < t and not holders[all[i]] then
+    redis.call('HDEL', KEYS[6], all[i])
+    log('lost', '', all[i], t)
+    table.insert(dead, cjson.encode({worker=all[i], run=beat.run, seen=beat.seen}))
+  end
+end
+return dead
+"""
+)
+
 # a job whose every portal is done (nothing pending, nothing claimed) starts afresh
 _RESET_IF_OVER = (
     _LUA_NOW
@@ -198,12 +232,15 @@ class PortalQueue:
         self.key = key
         self.lease = float(lease)
         self.worker = worker or worker_id()
-        self.keys = [f"{key}:{name}" for name in ("pending", "seen", "claims", "done", "log")]
+        self.run: int | None = None  # this worker's run in the atlas, told with its heartbeat
+        names = ("pending", "seen", "claims", "done", "log", "workers")
+        self.keys = [f"{key}:{name}" for name in names]
         self._scripts = {
             name: server.register_script(source)
             for name, source in {
                 "claim": _CLAIM, "push": _PUSH, "renew": _RENEW, "ack": _ACK,
                 "release": _RELEASE, "requeue": _REQUEUE, "reset": _RESET_IF_OVER,
+                "reap": _REAP,
             }.items()
         }  # fmt: skip
 
@@ -246,11 +283,32 @@ class PortalQueue:
         item = json.loads(raw)
         return item["domain"], item["seed"]
 
-    def renew(self, domains: Iterable[str]) -> list[str]:
-        domains = list(domains)
-        if not domains:
-            return []
-        return [d.decode() if isinstance(d, bytes) else d for d in self._run("renew", *domains)]
+    def renew(self, domains: Iterable[str] = ()) -> list[str]:
+        """This worker's heartbeat and its leases of `domains`; the domains it lost."""
+        run = "" if self.run is None else str(self.run)
+        lost = self._run("renew", run, *domains)
+        return [d.decode() if isinstance(d, bytes) else d for d in lost]
+
+    def register(self, run: int | None) -> None:
+        """This worker (of `run` in the atlas) is alive: its first heartbeat."""
+        self.run = run
+        self.renew()
+
+    def unregister(self) -> None:
+        """This worker ended and closed its run itself."""
+        self.server.hdel(self.keys[5], self.worker)
+
+    def reap(self) -> list[dict]:
+        """Workers gone silent whose portals went back: `{"worker", "run", "seen"}` each (run
+        None if unknown; seen: the server time of its last heartbeat). Each is returned once,
+        to one caller."""
+        out = []
+        for raw in self._run("reap"):
+            dead = json.loads(raw)
+            run = str(dead.get("run") or "")
+            dead["run"] = int(run) if run.isdigit() else None
+            out.append(dead)
+        return out
 
     def ack(self, domain: str) -> bool:
         return bool(self._run("ack", domain))
@@ -291,11 +349,13 @@ class QueueFeeder:
         queue: PortalQueue,
         idle: float = 10,
         confirmed: Callable[[list[str]], set[str]] | None = None,
+        lost: Callable[[list[dict]], object] | None = None,
     ) -> None:
         self.crawler = crawler
         self.queue = queue
         self.idle = float(idle)
         self.confirmed = confirmed  # None: the portal item went through every pipeline
+        self.lost = lost  # closes the runs of reaped workers (PortalQueue.reap) in the atlas
         self.held: set[str] = set()  # claimed by this worker, not yet acknowledged
         self.verdicts: set[str] = set()  # held portals whose verdict item went through
         self.idle_since: float | None = None
@@ -313,8 +373,14 @@ class QueueFeeder:
             lease=settings.getfloat("SMMATLAS_QUEUE_LEASE", 60),
             worker=settings.get("SMMATLAS_QUEUE_WORKER") or None,
         )
+        queue.run = settings.getint("SMMATLAS_RUN_ID") or None
         confirmed = settings.get("SMMATLAS_QUEUE_CONFIRM")  # set by `smmatlas crawl/worker`
-        return cls(crawler, queue, settings.getfloat("SMMATLAS_QUEUE_IDLE", 10), confirmed)
+        lost = settings.get("SMMATLAS_QUEUE_LOST")  # idem
+        # a request of a portal this worker dropped is not fetched
+        middlewares = "DOWNLOADER_MIDDLEWARES"
+        crawler.settings.set_in_component_priority_dict(middlewares, DroppedPortals, 40)
+        idle = settings.getfloat("SMMATLAS_QUEUE_IDLE", 10)
+        return cls(crawler, queue, idle, confirmed, lost)
 
     # --- claims ----------------------------------------------------------------------------
     def claim(self) -> tuple[str, list[str]] | None:
@@ -339,8 +405,9 @@ class QueueFeeder:
         return None
 
     def item_scraped(self, item, response=None, spider=None) -> None:
-        if isinstance(item, dict) and item.get("type") == "portal" and item["domain"] in self.held:
-            self.verdicts.add(item["domain"])
+        domain = _verdict_domain(item)
+        if domain is not None and domain in self.held:
+            self.verdicts.add(domain)
             self.settle()
 
     def settle(self) -> None:
@@ -365,13 +432,30 @@ class QueueFeeder:
         except Exception as exc:  # a Redis hiccup: the next beat tries again
             logger.warning("queue heartbeat failed: %s", exc)
             return
+        spider = getattr(self.crawler, "spider", None)
         for domain in lost:
-            logger.warning(
-                "%s: lease lost (this worker stalled); another worker may take it", domain
-            )
+            logger.warning("%s: lease lost (this worker stalled); another worker has it", domain)
             self.crawler.stats.inc_value("smmatlas/queue/lease_lost")
             self.held.discard(domain)
             self.verdicts.discard(domain)
+            if spider is not None and spider.drop_portal(domain, "lease lost to another worker"):
+                following = spider.next_portal_request()  # its window slot goes to the next
+                if following is not None:
+                    self.crawler.engine.crawl(following)
+        self.reap()
+
+    def reap(self) -> None:
+        """Close the runs of workers that died (heartbeat out, portals back on the queue)."""
+        try:
+            dead = self.queue.reap()
+            if dead and self.lost is not None:
+                self.lost(dead)
+        except Exception as exc:  # a reaped worker not yet closed: `smmatlas worker` tells
+            logger.warning("could not close the runs of lost workers: %s", exc)
+            return
+        for gone in dead:
+            logger.warning("worker %s (run %s) was lost", gone["worker"], gone["run"])
+            self.crawler.stats.inc_value("smmatlas/queue/workers_lost")
 
     # --- the spider's life -----------------------------------------------------------------
     def spider_opened(self, spider) -> None:
@@ -415,7 +499,35 @@ class QueueFeeder:
                 if self.queue.release(domain):
                     self.crawler.stats.inc_value("smmatlas/queue/released")
             self.held.clear()
+            self.queue.requeue_expired()
+            self.reap()
             for name, value in self.queue.counts().items():
                 self.crawler.stats.set_value(f"smmatlas/queue/{name}", value)
         except Exception as exc:  # the leases run out: other workers take them
             logger.warning("could not give back this worker's portals: %s", exc)
+
+
+def _verdict_domain(item) -> str | None:
+    """The portal of a verdict item (spiders.items.PortalItem); None for any other item."""
+    return item.domain if isinstance(item, PortalItem) else None
+
+
+class DroppedPortals:
+    """Downloader middleware (installed by QueueFeeder): a request of a portal this worker
+    dropped (`PortalSpider.drop_portal`: its lease went to another worker) is not fetched; its
+    errback ends it like any failed request, and the portal gets no verdict from this worker."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler) -> DroppedPortals:
+        return cls(crawler)
+
+    def process_request(self, request):
+        portals = getattr(self.crawler.spider, "portals", None) or {}
+        state = portals.get(request.meta.get("portal"))
+        if state is not None and getattr(state, "dropped", None):
+            self.crawler.stats.inc_value("smmatlas/queue/dropped_requests")
+            raise IgnoreRequest(f"{state.domain} was dropped: {state.dropped}")
+        return None

@@ -1,4 +1,8 @@
-"""Crawl runs: open, resume after a kill, close."""
+"""Crawl runs: open, resume after a kill, close; close the runs of queue workers that died.
+
+Statuses: `running`, `finished`, `interrupted` (stopped early; resumable), `failed`, `abandoned`
+(interrupted and too old to resume), `lost` (a queue worker that died: its heartbeat ran out on
+the shared queue and its unfinished portals went to other workers; closed by one of them)."""
 
 from __future__ import annotations
 
@@ -8,10 +12,10 @@ import os
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import CrawlRun, Portal, PortalCrawl
+from storage.models import Capture, CrawlRun, Portal, PortalCrawl
 
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 SECRET_WORDS = ("password", "passwd", "secret", "token", "api_key", "apikey")
@@ -156,3 +160,46 @@ def close_run(
         note += f"{run.counts.get('smmatlas/pages', 0)} pages"
         run.outcome = "; ".join(x for x in (run.outcome, outcome or note) if x)
         session.commit()
+
+
+def close_lost_runs(sessions: sessionmaker[Session], lost: list[dict]) -> list[int]:
+    """Close as `lost` the runs of queue workers that died (spiders.queue.PortalQueue.reap:
+    `{"worker", "run", "seen"}` each), with their counts as the atlas holds them: portals
+    finished, portals begun, pages stored. A run is closed only if it is still `running` and
+    is that worker's (a worker reaped while merely stalled closes its run itself later).
+    Returns the runs closed."""
+    closed = []
+    with sessions() as session:
+        for dead in lost:
+            run = session.get(CrawlRun, dead.get("run")) if dead.get("run") else None
+            if run is None or run.status != "running":
+                continue
+            if (run.settings or {}).get("worker") != dead.get("worker"):
+                continue
+            crawls = select(func.count()).select_from(PortalCrawl)
+            crawls = crawls.where(PortalCrawl.run_id == run.id)
+            begun = session.execute(crawls).scalar_one()
+            finished = session.execute(crawls.where(PortalCrawl.finished_at.is_not(None)))
+            finished = finished.scalar_one()
+            pages = session.execute(
+                select(func.count()).select_from(Capture).where(Capture.run_id == run.id)
+            ).scalar_one()
+            seen = dead.get("seen")
+            last = datetime.fromtimestamp(float(seen), UTC) if seen else datetime.now(UTC)
+            run.status = "lost"
+            run.finished_at = max(last, _utc(run.started_at))
+            run.counts = {
+                **(run.counts or {}),
+                "smmatlas/portals": finished,
+                "smmatlas/portals_begun": begun,
+                "smmatlas/pages": pages,
+            }
+            note = (
+                f"lost: worker {dead.get('worker')} stopped answering on the queue (last "
+                f"heartbeat {last.isoformat(timespec='seconds')}); {finished} portals finished, "
+                f"{pages} pages stored; its unfinished portals went to other workers"
+            )
+            run.outcome = "; ".join(x for x in (run.outcome, note) if x)
+            closed.append(run.id)
+        session.commit()
+    return closed
