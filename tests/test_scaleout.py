@@ -128,6 +128,15 @@ def finish(proc: subprocess.Popen, timeout: float = 180) -> tuple[int, str, str]
     return proc.returncode, out, err
 
 
+def runs_of(url: str) -> dict[int, tuple[str, bool]]:
+    """run -> (status, ended?) of every run in the atlas."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, status, finished_at FROM crawl_runs")).all()
+    engine.dispose()
+    return {run: (status, ended is not None) for run, status, ended in rows}
+
+
 def events(client: redis.Redis, key: str) -> list[dict]:
     return [json.loads(raw) for raw in client.lrange(f"{key}:log", 0, -1)]
 
@@ -140,6 +149,8 @@ def assert_claimed_once_at_a_time(log: list[dict]) -> None:
     """A portal is claimed again only after its claim ended (ack, release or expired lease)."""
     holder: dict[str, str] = {}
     for ev in log:
+        if ev["ev"] == "lost":  # a dead worker reaped: not a portal's event
+            continue
         domain = ev["domain"]
         if ev["ev"] == "claim":
             assert domain not in holder, f"{domain} claimed by {ev['worker']} while "
@@ -174,6 +185,8 @@ def test_two_workers_build_the_one_process_atlas(world, postgres, redis_url):
     assert (
         client.llen("smmatlas:portal:pending") == 0 and client.hlen("smmatlas:portal:claims") == 0
     )
+    assert client.hlen("smmatlas:portal:workers") == 0  # both closed their runs and left
+    assert runs_of(db) == {run: ("finished", True) for run in runs}
     warcs = sorted(p.name for p in (world["root"] / "shared" / "warc").glob("*.warc.gz"))
     assert len(warcs) == 2, warcs  # one file per worker, under the one root
 
@@ -233,6 +246,30 @@ def test_a_worker_killed_with_sigkill_leaves_its_portals_to_the_other(world, pos
     dead = {e["worker"] for e in log if e["ev"] == "requeue"}
     assert len(dead) == 1 and pid_of(dead.pop()) == victim.pid
     assert client.scard("smmatlas:portal:done") == PORTALS
+    # the survivor closed the dead worker's run as lost, with its counts as the atlas holds them
+    (lost,) = [e for e in log if e["ev"] == "lost"]
+    assert pid_of(lost["worker"]) == victim.pid
+    assert client.hlen("smmatlas:portal:workers") == 0
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        (run, status, ended, counts, outcome), survivor = conn.execute(
+            text(
+                "SELECT id, status, finished_at, counts, outcome FROM crawl_runs "
+                "ORDER BY (pid = :pid) DESC, id"
+            ),
+            {"pid": victim.pid},
+        ).all()
+        pages = conn.execute(
+            text("SELECT count(*) FROM captures WHERE run_id = :run"), {"run": run}
+        ).scalar()
+    engine.dispose()
+    assert (status, survivor.status) == ("lost", "finished")
+    assert ended is not None and ended <= survivor.finished_at  # when it was last heard of
+    assert counts["smmatlas/pages"] == pages > 0
+    assert counts["smmatlas/portals"] == sum(1 for _, r in got["finished"] if r == run)
+    assert "lost: worker" in outcome
+    proc = run_cli("stats", "--run", str(run), "--db", db)  # a lost run reads like any other
+    assert proc.returncode == 0 and f"run {run}:" in proc.stdout, proc.stderr[-2000:]
 
 
 def test_queue_input_errors(tmp_path, redis_url):
