@@ -45,7 +45,7 @@ def truth(sandbox_root) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
-def crawled(sandbox, sandbox_manifest, tmp_path_factory, worker_id) -> dict:
+def crawled(sandbox, sandbox_manifest, tmp_path_factory, request) -> dict:
     """One crawl of every sandbox portal (render auto) into a fresh SQLite atlas.
 
     Made once per test session: under pytest-xdist (scripts/test runs two workers) the first
@@ -53,6 +53,8 @@ def crawled(sandbox, sandbox_manifest, tmp_path_factory, worker_id) -> dict:
     reads the result (the sandbox is deterministic, so its own sandbox has the same truth)."""
     from filelock import FileLock
 
+    # xdist's worker name (its `worker_id` fixture is missing when run with -p no:xdist)
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
     if worker_id == "master":
         return _crawl_curated(tmp_path_factory.mktemp("atlas"), sandbox, sandbox_manifest)
     shared = tmp_path_factory.getbasetemp().parent
