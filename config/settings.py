@@ -60,10 +60,10 @@ SMMATLAS_RUN_ID = None  # set by `smmatlas crawl`; `scrapy crawl` opens a run of
 # --- the browser (only for pages that need it; see spiders/render.py) ------------------------
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": "/usr/bin/chromium", "headless": True}
-# Pages open in the browser at once: each is a renderer's worth of memory (bench_render --memory:
-# 4 pages 2.3 GiB tree RSS on the curated world, 2 pages with 8,000 px shots 1.7 GiB, same time);
-# the defaults below keep the curated world's whole tree under 1 GiB (README "Benchmarks")
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 1
+# Pages open in the browser at once (bench_render --memory on the curated world, whole tree RSS:
+# 4 pages in Chromium's usual processes 2.3 GiB; 2 pages in one Chromium process, 4,000 px shots
+# and one extraction worker ~0.9 GiB); the defaults below keep that tree under 1 GiB (README)
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000
 # the browser's life cycle (spiders/lazyrender.py): started at the first page to render only
 SMMATLAS_BROWSER_CONTEXTS = 1  # browser contexts at once (PLAYWRIGHT_MAX_CONTEXTS)
@@ -85,7 +85,8 @@ ENRICH_ASN_SOURCE = "cymru-dns"  # TXT look-ups of origin.asn.cymru.com through 
 ENRICH_TLS = True
 ENRICH_TTL_HOURS = 168  # cached results younger than this are reused
 SMMATLAS_CONCURRENT_PORTALS = 16  # portals crawled at once; each that ends opens the next
-SMMATLAS_EXTRACT_WORKERS = None  # extraction processes; None: min(4, cores); 0: inline
+SMMATLAS_EXTRACT_WORKERS = None  # extraction processes; None: min(4, cores), one fewer with
+# screenshots on (the browser takes a core: spiders/workers.py default_workers); 0: inline
 SMMATLAS_EXTRACT_TIMEOUT = None  # seconds per page before it is recorded unread; None: 30
 # a page fetched again with the same body reuses the facts stored with its capture (loaded by
 # name, so spiders never import storage); None: every page is extracted

@@ -139,7 +139,9 @@ class PortalSpider(scrapy.Spider):
         workers = settings.get("SMMATLAS_EXTRACT_WORKERS")
         timeout = settings.get("SMMATLAS_EXTRACT_TIMEOUT")
         spider.extractor = Extractor(
-            default_workers() if workers is None else int(workers),
+            default_workers(browser=screenshots.plan(spider).enabled)
+            if workers is None
+            else int(workers),
             timeout=None if timeout is None else float(timeout),
         )
         if settings.get("SMMATLAS_KNOWN_PAGES"):  # by name: spiders never import storage

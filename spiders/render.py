@@ -78,8 +78,9 @@ LEAN_BROWSER_ARGS = (
     "--enable-low-end-device-mode",
 )
 # Chromium in ONE process (SMMATLAS_BROWSER_SINGLE_PROCESS, the default): the tree's RSS no
-# longer counts the shared binary once per process. A renderer crash then takes the browser down (scrapy-playwright
-# relaunches it at the next page); the sandbox is already off as root (Playwright's --no-sandbox).
+# longer counts the shared binary once per process. A renderer crash then takes the browser down
+# (scrapy-playwright relaunches it at the next page: tests/test_browser_lifecycle.py); the
+# sandbox is already off as root (Playwright's --no-sandbox).
 SINGLE_PROCESS_ARGS = ("--single-process",)
 
 # Browser settings the environment may override (SMMATLAS_BROWSER_IDLE=1 smmatlas crawl ...)

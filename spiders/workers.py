@@ -93,8 +93,13 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def default_workers() -> int:
-    return min(4, multiprocessing.cpu_count())
+def default_workers(browser: bool = False) -> int:
+    """min(4, cores); one fewer (at least one) when the crawl keeps the browser busy (it takes
+    screenshots): Chromium and its driver take a core and ~0.6 GiB, and on the curated world
+    one worker with two browser pages was both faster and smaller than two workers with one
+    (bench/bench_render.py --memory)."""
+    cores = min(4, multiprocessing.cpu_count())
+    return max(1, cores - 1) if browser else cores
 
 
 def default_timeout() -> float:

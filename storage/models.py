@@ -39,7 +39,8 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20))  # running, finished, failed, interrupted
+    # running, finished, failed, interrupted, abandoned, lost (storage/runs.py)
+    status: Mapped[str] = mapped_column(String(20))
     seeds_key: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the sorted seeds
     seeds: Mapped[list] = mapped_column(JSON)
     settings: Mapped[dict] = mapped_column(JSON)
