@@ -191,7 +191,7 @@ def main() -> None:
         mine = [r for r in runs if r["mode"] == mode]
         summary[mode] = {
             "pages_per_s_median": statistics.median(r["pages_per_s"] for r in mine),
-            "seconds_median": statistics.median(r["seconds"] for r in mine),
+            "seconds_median": round(statistics.median(r["seconds"] for r in mine), 2),
             "tree_rss_mib_max": round(max(r["tree_rss_kib"] for r in mine) / 1024, 1),
             "tree_pss_mib_max": round(max(r["tree_pss_kib"] for r in mine) / 1024, 1),
         }
