@@ -26,7 +26,6 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -39,9 +38,10 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.append(str(ROOT / "tests"))  # after the project: tests/ only adds pgserver
+sys.path.append(str(ROOT / "tests"))  # after the project: tests/ only adds pgserver, redisserver
 
 import pgserver  # noqa: E402  (tests/pgserver.py: the private PostgreSQL cluster)
+from redisserver import redis_server  # noqa: E402  (tests/redisserver.py)
 
 from bench.treemem import by_name, tree_processes  # noqa: E402
 
@@ -75,30 +75,6 @@ class ForestSampler:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-
-
-@contextlib.contextmanager
-def redis_server():
-    """A redis-server on a free loopback port, no persistence; its URL without a db number."""
-    import redis
-
-    port = pgserver.free_port()
-    proc = subprocess.Popen(
-        [shutil.which("redis-server") or "redis-server", "--save", "", "--appendonly", "no",
-         "--bind", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(host="127.0.0.1", port=port)
-    for _ in range(200):
-        with contextlib.suppress(redis.ConnectionError):
-            client.ping()
-            break
-        time.sleep(0.05)
-    try:
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def crawl_run(mode: str, n: int, ctx: dict, tmp: Path, args) -> dict:

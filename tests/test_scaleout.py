@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pgserver
 import pytest
 import redis
 from helpers import ROOT, run_cli
+from redisserver import redis_server
 from sqlalchemy import create_engine, text
 
 postgres = pgserver.postgres  # the private PostgreSQL fixture
@@ -32,26 +32,8 @@ CRAWL = ("--render", "never", "--no-screenshots", "-q")
 
 @pytest.fixture(scope="module")
 def redis_url():
-    exe = shutil.which("redis-server")
-    assert exe, "redis-server is not installed: run scripts/setup"
-    port = pgserver.free_port()
-    proc = subprocess.Popen(
-        [exe, "--save", "", "--appendonly", "no", "--bind", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    try:
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
