@@ -114,7 +114,8 @@ class _Site(BaseHTTPRequestHandler):
         pass
 
 
-SPIDER = r"""
+# the start and the end of a spider script run in its own process (argv[1]: the tiny site)
+SCRIPT_HEAD = r"""
 import json, sys
 import scrapy
 from scrapy.crawler import CrawlerProcess
@@ -124,13 +125,45 @@ from spiders import render
 BASE = sys.argv[1]
 
 
-class Lifecycle(scrapy.Spider):
-    name = "lifecycle"
-
+class Rendering(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         render.configure(crawler.settings)
         return super().from_crawler(crawler, *args, **kwargs)
+"""
+
+SCRIPT_RUN = r"""
+settings = get_project_settings()
+settings.setmodule("config.settings", priority="project")
+settings.setdict({"SMMATLAS_ALLOW_PRIVATE": True, "ITEM_PIPELINES": {}, "LOG_LEVEL": "INFO",
+                  **EXTRA}, priority="cmdline")
+items = []
+
+
+def collect(item):
+    items.append(item)
+
+
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(SPIDER)
+crawler.signals.connect(collect, scrapy.signals.item_scraped)
+process.crawl(crawler)
+process.start()
+stats = {k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, int)}
+print(json.dumps({"items": items, "stats": stats}))
+"""
+
+
+def script(spider: str, name: str, extra: str) -> str:
+    """A runnable script: SCRIPT_HEAD, the spider class `name` (a `Rendering` subclass),
+    SCRIPT_RUN with the extra settings `extra` (a dict literal)."""
+    return f"{SCRIPT_HEAD}\n{spider}\nSPIDER, EXTRA = {name}, {extra}\n{SCRIPT_RUN}"
+
+
+SPIDER = script(
+    r"""
+class Lifecycle(Rendering):
+    name = "lifecycle"
 
     async def start(self):
         yield scrapy.Request(BASE + "/r/1", meta=render.render_meta(), callback=self.one)
@@ -158,28 +191,10 @@ class Lifecycle(scrapy.Spider):
     def four(self, response):  # after the restart
         yield {"url": response.url, "text": response.css("#app::text").get()}
 
-
-settings = get_project_settings()
-settings.setmodule("config.settings", priority="project")
-settings.setdict({
-    "SMMATLAS_ALLOW_PRIVATE": True, "ITEM_PIPELINES": {}, "LOG_LEVEL": "INFO",
-    "SMMATLAS_BROWSER_IDLE": 1, "SMMATLAS_BROWSER_RESTART_PAGES": 2,
-}, priority="cmdline")
-items = []
-
-
-def collect(item):
-    items.append(item)
-
-
-process = CrawlerProcess(settings)
-crawler = process.create_crawler(Lifecycle)
-crawler.signals.connect(collect, scrapy.signals.item_scraped)
-process.crawl(crawler)
-process.start()
-stats = {k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, int)}
-print(json.dumps({"items": items, "stats": stats}))
-"""
+""",
+    "Lifecycle",
+    '{"SMMATLAS_BROWSER_IDLE": 1, "SMMATLAS_BROWSER_RESTART_PAGES": 2}',
+)
 
 
 @pytest.fixture
@@ -217,23 +232,10 @@ def test_idle_close_restart_and_nothing_left_running(tiny_site, tmp_path):
     assert "Traceback" not in err
 
 
-CRASH_SPIDER = r"""
-import json, sys
-import scrapy
-from scrapy.crawler import CrawlerProcess
-from scrapy.utils.project import get_project_settings
-from spiders import render
-
-BASE = sys.argv[1]
-
-
-class Crash(scrapy.Spider):
+CRASH_SPIDER = script(
+    r"""
+class Crash(Rendering):
     name = "crash"
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        render.configure(crawler.settings)
-        return super().from_crawler(crawler, *args, **kwargs)
 
     async def start(self):
         yield scrapy.Request(BASE + "/r/1", meta=render.render_meta(), callback=self.page)
@@ -248,26 +250,10 @@ class Crash(scrapy.Spider):
         yield {"url": failure.request.url, "failed": failure.getErrorMessage()[:200]}
         yield scrapy.Request(BASE + "/r/2", meta=render.render_meta(), callback=self.page)
 
-
-settings = get_project_settings()
-settings.setmodule("config.settings", priority="project")
-settings.setdict({"SMMATLAS_ALLOW_PRIVATE": True, "ITEM_PIPELINES": {}, "LOG_LEVEL": "INFO",
-                  "RETRY_ENABLED": False}, priority="cmdline")
-items = []
-
-
-def collect(item):
-    items.append(item)
-
-
-process = CrawlerProcess(settings)
-crawler = process.create_crawler(Crash)
-crawler.signals.connect(collect, scrapy.signals.item_scraped)
-process.crawl(crawler)
-process.start()
-stats = {k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, int)}
-print(json.dumps({"items": items, "stats": stats}))
-"""
+""",
+    "Crash",
+    '{"RETRY_ENABLED": False}',
+)
 
 
 def test_a_page_that_crashes_the_one_process_browser_costs_only_itself(tiny_site, tmp_path):
