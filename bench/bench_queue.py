@@ -30,11 +30,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,38 +40,9 @@ sys.path.append(str(ROOT / "tests"))  # after the project: tests/ only adds pgse
 import pgserver  # noqa: E402  (tests/pgserver.py: the private PostgreSQL cluster)
 from redisserver import redis_server  # noqa: E402  (tests/redisserver.py)
 
-from bench.treemem import by_name, tree_processes  # noqa: E402
+from bench.treemem import TreeSampler  # noqa: E402
 
 postgres_server = contextlib.contextmanager(pgserver.postgres.__wrapped__)  # the test fixture
-
-
-class ForestSampler:
-    """Sample several process trees together in a thread; keep the peaks of their sum."""
-
-    def __init__(self, pids: list[int], interval: float = 0.25) -> None:
-        self.roots = [psutil.Process(pid) for pid in pids]
-        self.interval = interval
-        self.peak_rss = self.peak_pss = 0
-        self.at_peak: dict[str, dict[str, int]] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            procs = [p for root in self.roots for p in tree_processes(root)]
-            rss, pss = sum(p[1] for p in procs), sum(p[2] for p in procs)
-            if rss > self.peak_rss:
-                self.peak_rss, self.at_peak = rss, by_name(procs)
-            self.peak_pss = max(self.peak_pss, pss)
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> ForestSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def crawl_run(mode: str, n: int, ctx: dict, tmp: Path, args) -> dict:
@@ -101,7 +69,7 @@ def crawl_run(mode: str, n: int, ctx: dict, tmp: Path, args) -> dict:
             [sys.executable, "-m", "atlas.cli", *cmd], cwd=args.atlas_root, env=env, stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True,
         )))  # fmt: skip
-    with ForestSampler([p.pid for _, p in procs]) as sampler:
+    with TreeSampler([p.pid for _, p in procs]) as sampler:
         codes = [p.wait() for _, p in procs]
     wall = time.perf_counter() - start
     for log, _ in procs:

@@ -56,10 +56,11 @@ def by_name(procs: list[tuple[str, int, int]]) -> dict[str, dict[str, int]]:
 
 
 class TreeSampler:
-    """Sample a process tree's memory in a thread until stopped; keep the peaks."""
+    """Sample a process tree's memory (or the sum of several trees': `pid` a list) in a thread
+    until stopped; keep the peaks."""
 
-    def __init__(self, pid: int, interval: float = 0.25) -> None:
-        self.root = psutil.Process(pid)
+    def __init__(self, pid: int | list[int], interval: float = 0.25) -> None:
+        self.roots = [psutil.Process(p) for p in (pid if isinstance(pid, list) else [pid])]
         self.interval = interval
         self.peak_rss = self.peak_pss = 0
         self.at_peak: dict[str, dict[str, int]] = {}  # by process name, at the RSS peak
@@ -69,7 +70,7 @@ class TreeSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            procs = tree_processes(self.root)
+            procs = [p for root in self.roots for p in tree_processes(root)]
             rss, pss = sum(p[1] for p in procs), sum(p[2] for p in procs)
             if rss > self.peak_rss:
                 self.peak_rss = rss
